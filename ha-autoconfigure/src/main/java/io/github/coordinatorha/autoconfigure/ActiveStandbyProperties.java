@@ -1,0 +1,175 @@
+package io.github.coordinatorha.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings common to every role, under {@code ha}. Each role is switched on by its own
+ * toggle: {@code rootCoord.activeStandby.enabled}, {@code queryCoord...},
+ * {@code dataCoord...}, or {@code ha.roles.<name>.activeStandby.enabled} for roles of
+ * your own.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("ha")
+public class ActiveStandbyProperties {
+
+	private final Etcd etcd = new Etcd();
+
+	private final Session session = new Session();
+
+	/**
+	 * Further roles by name, beside rootCoord, queryCoord and dataCoord, for example
+	 * {@code ha.roles.indexCoord.activeStandby.enabled=true}. Names are letters and
+	 * digits, starting with a letter.
+	 */
+	private final Map<String, CoordinatorProperties> roles = new LinkedHashMap<>();
+
+	public Etcd getEtcd() {
+		return this.etcd;
+	}
+
+	public Session getSession() {
+		return this.session;
+	}
+
+	public Map<String, CoordinatorProperties> getRoles() {
+		return this.roles;
+	}
+
+	/**
+	 * Where the etcd cluster is and where our keys live in it.
+	 */
+	public static class Etcd {
+
+		/**
+		 * etcd client URLs, for example {@code http://etcd-0:2379,http://etcd-1:2379}.
+		 */
+		private List<String> endpoints = new ArrayList<>(List.of("http://localhost:2379"));
+
+		/**
+		 * Root path of every key, as Milvus's {@code etcd.rootPath}.
+		 */
+		private String rootPath = "by-dev";
+
+		/**
+		 * Sub-path under the root path that holds sessions, as Milvus's
+		 * {@code etcd.metaSubPath}.
+		 */
+		private String metaSubPath = "meta";
+
+		/**
+		 * Deadline of every call to etcd. A call that misses it counts as failed with an
+		 * unknown outcome.
+		 */
+		private Duration requestTimeout = Duration.ofSeconds(3);
+
+		public List<String> getEndpoints() {
+			return this.endpoints;
+		}
+
+		public void setEndpoints(List<String> endpoints) {
+			this.endpoints = endpoints;
+		}
+
+		public String getRootPath() {
+			return this.rootPath;
+		}
+
+		public void setRootPath(String rootPath) {
+			this.rootPath = rootPath;
+		}
+
+		public String getMetaSubPath() {
+			return this.metaSubPath;
+		}
+
+		public void setMetaSubPath(String metaSubPath) {
+			this.metaSubPath = metaSubPath;
+		}
+
+		public Duration getRequestTimeout() {
+			return this.requestTimeout;
+		}
+
+		public void setRequestTimeout(Duration requestTimeout) {
+			this.requestTimeout = requestTimeout;
+		}
+
+	}
+
+	/**
+	 * This node's session in etcd.
+	 */
+	public static class Session {
+
+		/**
+		 * TTL of the session's lease: how long after a crash a standby takes over. etcd
+		 * may raise it to its minimum (2s on default server settings); the node uses what
+		 * etcd grants.
+		 */
+		private Duration ttl = Duration.ofSeconds(10);
+
+		/**
+		 * Address this node advertises in its session, {@code host:port}. Defaults to
+		 * this host's address and the web server's port.
+		 */
+		private String address;
+
+		/**
+		 * What the node does when its session is lost (etcd unreachable, lease expired):
+		 * step down and rejoin once etcd answers, or exit the process as Milvus does.
+		 */
+		private SessionLossAction onLoss = SessionLossAction.REJOIN;
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public String getAddress() {
+			return this.address;
+		}
+
+		public void setAddress(String address) {
+			this.address = address;
+		}
+
+		public SessionLossAction getOnLoss() {
+			return this.onLoss;
+		}
+
+		public void setOnLoss(SessionLossAction onLoss) {
+			this.onLoss = onLoss;
+		}
+
+	}
+
+	/**
+	 * What a node does when its session is lost.
+	 */
+	public enum SessionLossAction {
+
+		/**
+		 * Step every role down to STANDBY, then open a new session and compete again
+		 * once etcd answers.
+		 */
+		REJOIN,
+
+		/**
+		 * Step down, then exit the process with status 1, as Milvus does; a supervisor
+		 * is expected to restart it.
+		 */
+		EXIT
+
+	}
+
+}

@@ -1,0 +1,18 @@
+package io.github.coordinatorha.autoconfigure;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/**
+ * Turns an {@link InvalidHaConfigurationException} into Spring Boot's startup failure
+ * report.
+ */
+class InvalidHaConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<InvalidHaConfigurationException> {
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, InvalidHaConfigurationException cause) {
+		String description = cause.getMessage().replace(" " + cause.getAction(), "");
+		return new FailureAnalysis(description, cause.getAction(), cause);
+	}
+
+}

@@ -1,0 +1,82 @@
+package io.github.coordinatorha.election;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.common.exception.EtcdException;
+
+/**
+ * Small helpers every etcd call goes through: jetcd futures carry no deadline of their
+ * own, so each one gets ours.
+ */
+final class EtcdCalls {
+
+	private EtcdCalls() {
+	}
+
+	static ByteSequence bytes(String value) {
+		return ByteSequence.from(value, StandardCharsets.UTF_8);
+	}
+
+	static String string(ByteSequence value) {
+		return value.toString(StandardCharsets.UTF_8);
+	}
+
+	static <T> CompletableFuture<T> bounded(CompletableFuture<T> call, Duration timeout) {
+		return call.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Waits for a call on one of our own threads, never on a jetcd thread.
+	 */
+	static <T> T await(CompletableFuture<T> call, Duration timeout) throws Exception {
+		try {
+			return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw (ex.getCause() instanceof Exception cause) ? cause : ex;
+		}
+		catch (TimeoutException ex) {
+			call.cancel(false);
+			throw new TimeoutException("etcd did not answer within " + timeout);
+		}
+	}
+
+	static Throwable unwrap(Throwable failure) {
+		Throwable current = failure;
+		while ((current instanceof CompletionException || current instanceof ExecutionException)
+				&& current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+	/**
+	 * A short description of a failure for a log line or a status: no stack, no
+	 * credentials.
+	 */
+	static String describe(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		if (cause instanceof TimeoutException) {
+			return "etcd did not answer in time";
+		}
+		String message = cause.getMessage();
+		if (cause instanceof EtcdException etcd) {
+			return "etcd error " + etcd.getErrorCode() + ": " + message;
+		}
+		return cause.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+	}
+
+	static boolean isLeaseNotFound(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		return cause instanceof EtcdException && cause.getMessage() != null
+				&& cause.getMessage().contains("requested lease not found");
+	}
+
+}

@@ -1,0 +1,41 @@
+package io.github.coordinatorha.election;
+
+import io.etcd.jetcd.op.Cmp;
+import io.github.coordinatorha.FencingToken;
+import io.github.coordinatorha.Handover;
+import io.github.coordinatorha.RoleStatus;
+
+/**
+ * One role on this node, elected or not.
+ */
+interface RoleHandle {
+
+	String name();
+
+	RoleStatus status();
+
+	default boolean isActive() {
+		return status().isActive();
+	}
+
+	FencingToken fencingToken();
+
+	Cmp fencingGuard();
+
+	Handover handOver();
+
+	void start();
+
+	/**
+	 * Stops competing and steps down locally at once, without publishing yet.
+	 * @return the status to announce once the session is closed, or {@code null} if
+	 * the role was not active
+	 */
+	RoleStatus stop();
+
+	/**
+	 * Publishes the stop announced by {@link #stop()} and releases the role's threads.
+	 */
+	void close(RoleStatus farewell, java.time.Duration timeout);
+
+}

@@ -1,0 +1,146 @@
+package io.github.coordinatorha.election;
+
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.watch.WatchEvent;
+
+/**
+ * A node's picture of one role's key range in etcd: the ACTIVE key and the sessions of
+ * every candidate, built from one read and kept current by the watch that follows it.
+ * <p>
+ * It also names the successor: when the ACTIVE key is gone, only the candidate whose
+ * session was written longest ago competes, so one standby wakes per handover however
+ * many wait. A node that resigns rewrites its session and so goes to the back of the
+ * queue.
+ */
+final class RoleView {
+
+	private final EtcdKeys keys;
+
+	private final String serverName;
+
+	private final String activeKey;
+
+	private final Map<String, Candidate> candidates = new HashMap<>();
+
+	private ActiveHolder active;
+
+	RoleView(EtcdKeys keys, String serverName) {
+		this.keys = keys;
+		this.serverName = serverName;
+		this.activeKey = keys.activeKey(serverName);
+	}
+
+	void reset(List<KeyValue> keyValues) {
+		this.candidates.clear();
+		this.active = null;
+		keyValues.forEach(this::observe);
+	}
+
+	/**
+	 * Applies one watch event.
+	 */
+	void apply(WatchEvent event) {
+		if (event.getEventType() == WatchEvent.EventType.PUT) {
+			observe(event.getKeyValue());
+		}
+		else if (event.getEventType() == WatchEvent.EventType.DELETE) {
+			String key = EtcdCalls.string(event.getKeyValue().getKey());
+			if (key.equals(this.activeKey)) {
+				this.active = null;
+			}
+			else {
+				this.candidates.remove(key);
+			}
+		}
+	}
+
+	/**
+	 * Records a key of the role's range as read from etcd.
+	 */
+	void observe(KeyValue keyValue) {
+		String key = EtcdCalls.string(keyValue.getKey());
+		if (key.equals(this.activeKey)) {
+			this.active = new ActiveHolder(keyValue.getCreateRevision(), keyValue.getLease(),
+					SessionCodec.decode(keyValue.getValue()));
+			return;
+		}
+		OptionalLong serverId = this.keys.sessionServerId(this.serverName, key);
+		if (serverId.isPresent()) {
+			this.candidates.put(key, new Candidate(key, serverId.getAsLong(), keyValue.getModRevision(),
+					SessionCodec.decode(keyValue.getValue())));
+		}
+	}
+
+	Optional<ActiveHolder> active() {
+		return Optional.ofNullable(this.active);
+	}
+
+	boolean hasSession(String sessionKey) {
+		return this.candidates.containsKey(sessionKey);
+	}
+
+	int candidateCount() {
+		return this.candidates.size();
+	}
+
+	/**
+	 * The session key of the candidate that should compete next: the one written
+	 * longest ago among well-formed sessions that are not stopping.
+	 */
+	Optional<String> successor() {
+		return this.candidates.values()
+			.stream()
+			.filter(Candidate::eligible)
+			.min(Comparator.comparingLong(Candidate::modRevision))
+			.map(Candidate::key);
+	}
+
+	/**
+	 * The server ID of the candidate that would compete next if {@code sessionKey}'s
+	 * node stepped aside, or {@code 0} if there is none.
+	 */
+	long successorServerIdExcluding(String sessionKey) {
+		return this.candidates.values()
+			.stream()
+			.filter(Candidate::eligible)
+			.filter((candidate) -> !candidate.key().equals(sessionKey))
+			.min(Comparator.comparingLong(Candidate::modRevision))
+			.map(Candidate::serverId)
+			.orElse(0L);
+	}
+
+	/**
+	 * The holder of the ACTIVE key as this view last saw it.
+	 *
+	 * @param createRevision the key's create revision: the holder's fencing token
+	 * @param leaseId the lease the key is attached to
+	 * @param session the holder's session, empty when the value is not one of ours
+	 */
+	record ActiveHolder(long createRevision, long leaseId, Optional<SessionInfo> session) {
+
+		long serverId() {
+			return this.session.map(SessionInfo::serverId).orElse(0L);
+		}
+
+		String address() {
+			return this.session.map(SessionInfo::address).orElse(null);
+		}
+
+	}
+
+	private record Candidate(String key, long serverId, long modRevision, Optional<SessionInfo> session) {
+
+		boolean eligible() {
+			return this.session.filter((info) -> info.serverId() == this.serverId && !info.stopping()).isPresent();
+		}
+
+	}
+
+}

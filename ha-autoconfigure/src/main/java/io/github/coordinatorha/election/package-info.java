@@ -1,0 +1,6 @@
+/**
+ * The election engine: this node's session and lease in etcd, and one election per
+ * role. Only {@link io.github.coordinatorha.election.ElectionNode} and its settings are
+ * public; everything else is an implementation detail.
+ */
+package io.github.coordinatorha.election;

@@ -1,0 +1,121 @@
+package io.github.coordinatorha.autoconfigure;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.etcd.jetcd.Client;
+import io.github.coordinatorha.ActiveStandby;
+import io.github.coordinatorha.BecameActiveEvent;
+import io.github.coordinatorha.RoleTransitionEvent;
+import io.github.coordinatorha.TransitionReason;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the auto-configuration creates, without etcd.
+ */
+class ActiveStandbyAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ActiveStandbyAutoConfiguration.class));
+
+	@Test
+	void runWithEveryRoleDisabledNeedsNoEtcdAndServesEveryRole() {
+		this.contextRunner.withUserConfiguration(Recorder.class)
+			.withPropertyValues("ha.etcd.endpoints=http://127.0.0.1:1")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(Client.class).hasSingleBean(ActiveStandby.class);
+				ActiveStandby activeStandby = context.getBean(ActiveStandby.class);
+				assertThat(activeStandby.isActive("rootCoord")).isTrue();
+				assertThat(activeStandby.isActive("queryCoord")).isTrue();
+				assertThat(activeStandby.isActive("dataCoord")).isTrue();
+				assertThat(activeStandby.status("rootCoord").reason()).isEqualTo(TransitionReason.HA_DISABLED);
+				List<RoleTransitionEvent> events = context.getBean(Recorder.class).events;
+				await().until(() -> events.size() == 3);
+				assertThat(events).allMatch(BecameActiveEvent.class::isInstance);
+			});
+	}
+
+	@Test
+	void runWithARoleEnabledCreatesTheEtcdClient() {
+		this.contextRunner
+			.withPropertyValues("rootCoord.activeStandby.enabled=true", "ha.etcd.endpoints=http://127.0.0.1:1")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(Client.class));
+	}
+
+	@Test
+	void runWithAUserClientBacksOff() {
+		this.contextRunner.withUserConfiguration(UserClient.class)
+			.withPropertyValues("rootCoord.activeStandby.enabled=true")
+			.run((context) -> assertThat(context).hasSingleBean(Client.class).hasBean("userClient"));
+	}
+
+	@Test
+	void runWithMalformedEndpointFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("rootCoord.activeStandby.enabled=true", "ha.etcd.endpoints=etcd:2379")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidHaConfigurationException.class)
+				.hasMessageContaining("ha.etcd.endpoints")
+				.hasMessageContaining("http://host:port"));
+	}
+
+	@Test
+	void runWithEmptyEndpointsFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("rootCoord.activeStandby.enabled=true", "ha.etcd.endpoints=")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("ha.etcd.endpoints")
+				.hasMessageContaining("is empty"));
+	}
+
+	@Test
+	void runWithZeroTtlFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("rootCoord.activeStandby.enabled=true", "ha.session.ttl=0s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("ha.session.ttl")
+				.hasMessageContaining("positive"));
+	}
+
+	@Test
+	void failureAnalysisGivesDescriptionAndAction() {
+		InvalidHaConfigurationException failure = new InvalidHaConfigurationException("ha.session.ttl",
+				"is PT0S, but must be positive", "Set it to a positive duration such as 10s");
+		FailureAnalysis analysis = new InvalidHaConfigurationFailureAnalyzer().analyze(failure);
+		assertThat(analysis.getDescription()).contains("ha.session.ttl").doesNotContain("such as 10s");
+		assertThat(analysis.getAction()).isEqualTo("Set it to a positive duration such as 10s");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Recorder implements ApplicationListener<RoleTransitionEvent> {
+
+		final List<RoleTransitionEvent> events = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void onApplicationEvent(RoleTransitionEvent event) {
+			this.events.add(event);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserClient {
+
+		@Bean(destroyMethod = "close")
+		Client userClient() {
+			return Client.builder().endpoints("http://127.0.0.1:1").build();
+		}
+
+	}
+
+}

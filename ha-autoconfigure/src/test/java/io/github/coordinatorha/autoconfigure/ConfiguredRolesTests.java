@@ -1,0 +1,127 @@
+package io.github.coordinatorha.autoconfigure;
+
+import java.util.Map;
+
+import io.github.coordinatorha.election.RoleDefinition;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.mock.env.MockEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Every spelling of the role toggles users bring binds.
+ */
+class ConfiguredRolesTests {
+
+	@Test
+	void everyRoleIsDisabledByDefault() {
+		ConfiguredRoles roles = ConfiguredRoles.from(new MockEnvironment());
+		assertThat(roles.roles()).containsExactly(new RoleDefinition("rootCoord", false),
+				new RoleDefinition("queryCoord", false), new RoleDefinition("dataCoord", false));
+		assertThat(roles.anyActiveStandby()).isFalse();
+	}
+
+	@Test
+	void camelCaseYamlSpellingEnablesTheRole() {
+		assertEnabled(new MockEnvironment().withProperty("rootCoord.activeStandby.enabled", "true"), "rootCoord");
+		assertEnabled(new MockEnvironment().withProperty("queryCoord.activeStandby.enabled", "true"), "queryCoord");
+		assertEnabled(new MockEnvironment().withProperty("dataCoord.activeStandby.enabled", "true"), "dataCoord");
+	}
+
+	@Test
+	void kebabCasePropertiesSpellingEnablesTheRole() {
+		assertEnabled(new MockEnvironment().withProperty("root-coord.active-standby.enabled", "true"), "rootCoord");
+	}
+
+	@Test
+	void commandLineArgumentEnablesTheRole() {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.addFirst(new SimpleCommandLinePropertySource("--rootCoord.activeStandby.enabled=true"));
+		assertEnabled(environment, "rootCoord");
+	}
+
+	@Test
+	void springStyleEnvironmentVariableEnablesTheRole() {
+		assertEnabled(environment(Map.of("ROOTCOORD_ACTIVESTANDBY_ENABLED", "true")), "rootCoord");
+	}
+
+	@Test
+	void milvusYamlSpellingEnablesTheRole() {
+		assertEnabled(new MockEnvironment().withProperty("rootCoord.enableActiveStandby", "true"), "rootCoord");
+		assertEnabled(new MockEnvironment().withProperty("dataCoord.enableActiveStandby", "true"), "dataCoord");
+	}
+
+	@Test
+	void milvusDockerComposeEnvironmentVariableEnablesTheRole() {
+		assertEnabled(environment(Map.of("ROOT_COORD_ENABLE_ACTIVE_STANDBY", "true")), "rootCoord");
+		assertEnabled(environment(Map.of("QUERY_COORD_ENABLE_ACTIVE_STANDBY", "true")), "queryCoord");
+		assertEnabled(environment(Map.of("DATA_COORD_ENABLE_ACTIVE_STANDBY", "true")), "dataCoord");
+	}
+
+	@Test
+	void bothSpellingsWithTheSameValueAgree() {
+		assertEnabled(new MockEnvironment().withProperty("rootCoord.activeStandby.enabled", "true")
+			.withProperty("rootCoord.enableActiveStandby", "true"), "rootCoord");
+	}
+
+	@Test
+	void conflictingSpellingsFailNamingBothProperties() {
+		MockEnvironment environment = new MockEnvironment().withProperty("rootCoord.activeStandby.enabled", "true")
+			.withProperty("rootCoord.enableActiveStandby", "false");
+		assertThatExceptionOfType(InvalidHaConfigurationException.class)
+			.isThrownBy(() -> ConfiguredRoles.from(environment))
+			.withMessageContaining("rootCoord.activeStandby.enabled")
+			.withMessageContaining("enableActiveStandby");
+	}
+
+	@Test
+	void customRolesAreDeclaredUnderHaRoles() {
+		ConfiguredRoles roles = ConfiguredRoles
+			.from(new MockEnvironment().withProperty("ha.roles.indexCoord.activeStandby.enabled", "true")
+				.withProperty("ha.roles.streamCoord.enableActiveStandby", "false"));
+		assertThat(roles.roles()).contains(new RoleDefinition("indexCoord", true),
+				new RoleDefinition("streamCoord", false));
+	}
+
+	@Test
+	void customRoleThatRepeatsACoordinatorFails() {
+		assertThatExceptionOfType(InvalidHaConfigurationException.class)
+			.isThrownBy(() -> ConfiguredRoles
+				.from(new MockEnvironment().withProperty("ha.roles.rootcoord.activeStandby.enabled", "true")))
+			.withMessageContaining("rootCoord.activeStandby.enabled");
+	}
+
+	@Test
+	void customRoleNameThatCannotBeAKeyFails() {
+		assertThatExceptionOfType(InvalidHaConfigurationException.class)
+			.isThrownBy(() -> ConfiguredRoles
+				.from(new MockEnvironment().withProperty("ha.roles[index-coord].activeStandby.enabled", "true")))
+			.withMessageContaining("letters and digits");
+		assertThatExceptionOfType(InvalidHaConfigurationException.class)
+			.isThrownBy(() -> ConfiguredRoles.from(new MockEnvironment().withProperty("ha.roles.id.activeStandby.enabled", "true")))
+			.withMessageContaining("server ID counter");
+	}
+
+	private static StandardEnvironment environment(Map<String, Object> variables) {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+		environment.getPropertySources()
+			.addFirst(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+					variables));
+		return environment;
+	}
+
+	private static void assertEnabled(org.springframework.core.env.Environment environment, String role) {
+		assertThat(ConfiguredRoles.from(environment).roles()).filteredOn(RoleDefinition::activeStandby)
+			.extracting(RoleDefinition::name)
+			.containsExactly(role);
+	}
+
+}

@@ -1,0 +1,313 @@
+package io.github.coordinatorha.test.etcd;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A real etcd cluster of one or more members on loopback, on free ports, with fast
+ * heartbeat and election timings. Members never outlive the JVM.
+ */
+public final class EtcdCluster implements AutoCloseable {
+
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+	private final Path home;
+
+	private final List<EtcdMember> members = new ArrayList<>();
+
+	private String token;
+
+
+	private final Thread shutdownHook = new Thread(this::killQuietly, "etcd-cluster-cleanup");
+
+	private EtcdCluster(int size) {
+		try {
+			this.home = Files.createTempDirectory("etcd-cluster-");
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		this.token = "t-" + System.nanoTime();
+		for (int i = 0; i < size; i++) {
+			this.members.add(new EtcdMember("n" + (i + 1), Ports.free(), Ports.free(), this.home, this::clusterFlags));
+		}
+		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
+	}
+
+	/**
+	 * Starts a single-member cluster and waits until it answers.
+	 * @return the cluster
+	 */
+	public static EtcdCluster single() {
+		return start(1);
+	}
+
+	/**
+	 * Starts a cluster and waits until every member answers.
+	 * @param size the number of members
+	 * @return the cluster
+	 */
+	public static EtcdCluster start(int size) {
+		EtcdCluster cluster = new EtcdCluster(size);
+		try {
+			cluster.startAll();
+		}
+		catch (RuntimeException ex) {
+			cluster.close();
+			throw ex;
+		}
+		return cluster;
+	}
+
+	private List<String> clusterFlags() {
+		String initial = this.members.stream()
+			.map((member) -> member.name() + "=" + member.peerUrl())
+			.collect(Collectors.joining(","));
+		return List.of("--initial-cluster", initial, "--initial-cluster-state", "new", "--initial-cluster-token",
+				this.token);
+	}
+
+	/**
+	 * The members.
+	 * @return the members, in order
+	 */
+	public List<EtcdMember> members() {
+		return Collections.unmodifiableList(this.members);
+	}
+
+	/**
+	 * One member.
+	 * @param index from 0
+	 * @return the member
+	 */
+	public EtcdMember member(int index) {
+		return this.members.get(index);
+	}
+
+	/**
+	 * Every member's client URL.
+	 * @return the URLs
+	 */
+	public List<String> clientEndpoints() {
+		return this.members.stream().map(EtcdMember::clientEndpoint).toList();
+	}
+
+	/**
+	 * Every member's client URL, comma-separated, as {@code ha.etcd.endpoints} takes
+	 * them.
+	 * @return the URLs
+	 */
+	public String endpoints() {
+		return String.join(",", clientEndpoints());
+	}
+
+	/**
+	 * Starts every member that is not running, with its data as it is, and waits until
+	 * all answer.
+	 */
+	public void startAll() {
+		// Members of a new cluster wait for each other: start them all before waiting.
+		this.members.forEach(EtcdMember::start);
+		awaitHealthy(START_TIMEOUT);
+	}
+
+	/**
+	 * SIGTERM to every member.
+	 */
+	public void stopAll() {
+		this.members.forEach(EtcdMember::stop);
+	}
+
+	/**
+	 * SIGKILL to every member.
+	 */
+	public void killAll() {
+		this.members.forEach(EtcdMember::kill);
+	}
+
+	/**
+	 * Kills every member, deletes all data and starts a brand-new cluster on the same
+	 * ports.
+	 */
+	public void wipe() {
+		killAll();
+		this.members.forEach(EtcdMember::wipeData);
+		this.token = "t-" + System.nanoTime();
+		startAll();
+	}
+
+	/**
+	 * The member that leads the cluster now.
+	 * @return the leader
+	 */
+	public EtcdMember leader() {
+		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+		while (System.nanoTime() < deadline) {
+			for (EtcdMember member : this.members) {
+				if (!member.isRunning()) {
+					continue;
+				}
+				EtcdctlResult status = run(List.of(member.clientEndpoint()), "endpoint", "status", "-w", "json");
+				if (status.succeeded()) {
+					String out = status.stdout();
+					String memberId = field(out, "member_id");
+					String leader = field(out, "leader");
+					if (memberId != null && memberId.equals(leader)) {
+						return member;
+					}
+				}
+			}
+			pause(Duration.ofMillis(100));
+		}
+		throw new IllegalStateException("No etcd leader within " + START_TIMEOUT);
+	}
+
+	private static String field(String json, String name) {
+		int at = json.indexOf("\"" + name + "\":");
+		if (at < 0) {
+			return null;
+		}
+		int start = at + name.length() + 3;
+		int end = start;
+		while (end < json.length() && Character.isDigit(json.charAt(end))) {
+			end++;
+		}
+		return json.substring(start, end);
+	}
+
+	/**
+	 * Waits until every running member answers a health check.
+	 * @param timeout the bound
+	 */
+	public void awaitHealthy(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		EtcdctlResult last = null;
+		while (System.nanoTime() < deadline) {
+			List<String> running = this.members.stream()
+				.filter(EtcdMember::isRunning)
+				.map(EtcdMember::clientEndpoint)
+				.toList();
+			if (running.size() < this.members.size()) {
+				EtcdMember dead = this.members.stream().filter((m) -> !m.isRunning()).findFirst().get();
+				throw new IllegalStateException("etcd member " + dead + " exited:\n" + dead.logTail(30));
+			}
+			last = run(running, "endpoint", "health");
+			if (last.succeeded()) {
+				return;
+			}
+			pause(Duration.ofMillis(100));
+		}
+		throw new IllegalStateException("etcd did not become healthy within " + timeout + ": "
+				+ ((last != null) ? last.stderr() : "") + "\n" + this.members.get(0).logTail(30));
+	}
+
+	/**
+	 * Runs etcdctl against the running members.
+	 * @param args its arguments
+	 * @return standard output
+	 * @throws IllegalStateException with standard error when it fails
+	 */
+	public String etcdctl(String... args) {
+		EtcdctlResult result = etcdctlResult(args);
+		if (!result.succeeded()) {
+			throw new IllegalStateException("etcdctl " + String.join(" ", args) + " failed (" + result.exitCode()
+					+ "): " + result.stderr());
+		}
+		return result.stdout();
+	}
+
+	/**
+	 * Runs etcdctl against the running members, without judging the outcome.
+	 * @param args its arguments
+	 * @return what it printed
+	 */
+	public EtcdctlResult etcdctlResult(String... args) {
+		List<String> running = this.members.stream()
+			.filter(EtcdMember::isRunning)
+			.map(EtcdMember::clientEndpoint)
+			.toList();
+		return run(running.isEmpty() ? clientEndpoints() : running, args);
+	}
+
+	private EtcdctlResult run(List<String> endpoints, String... args) {
+		List<String> command = new ArrayList<>();
+		command.add(EtcdBinaries.etcdctl().toString());
+		command.add("--endpoints=" + String.join(",", endpoints));
+		command.add("--dial-timeout=2s");
+		command.add("--command-timeout=5s");
+		command.addAll(List.of(args));
+		ProcessBuilder builder = new ProcessBuilder(command);
+		builder.environment().keySet().removeIf((key) -> key.startsWith("ETCD"));
+		builder.environment().put("ETCDCTL_API", "3");
+		try {
+			Process process = builder.start();
+			CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+			CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+			if (!process.waitFor(20, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				return new EtcdctlResult(-1, "", "etcdctl timed out");
+			}
+			return new EtcdctlResult(process.exitValue(), out.get(5, TimeUnit.SECONDS), err.get(5, TimeUnit.SECONDS));
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			throw new IllegalStateException("Could not run etcdctl", ex);
+		}
+	}
+
+	private static String read(java.io.InputStream stream) {
+		try {
+			return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return "";
+		}
+	}
+
+	private static void pause(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void killQuietly() {
+		for (EtcdMember member : this.members) {
+			try {
+				member.kill();
+			}
+			catch (RuntimeException ex) {
+				// best effort at JVM exit
+			}
+		}
+	}
+
+	/**
+	 * Kills every member and deletes their data. Safe to call twice.
+	 */
+	@Override
+	public void close() {
+		killQuietly();
+		TempFiles.delete(this.home);
+		try {
+			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
+		}
+		catch (IllegalStateException ex) {
+			// the JVM is already shutting down
+		}
+	}
+
+}

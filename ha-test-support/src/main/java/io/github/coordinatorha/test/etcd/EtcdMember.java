@@ -1,0 +1,184 @@
+package io.github.coordinatorha.test.etcd;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One etcd server process on loopback, with its own data folder and log file.
+ */
+public final class EtcdMember {
+
+	private final String name;
+
+	private final int clientPort;
+
+	private final int peerPort;
+
+	private final Path dataDir;
+
+	private final Path logFile;
+
+	private final Supplier<List<String>> clusterFlags;
+
+	private Process process;
+
+	EtcdMember(String name, int clientPort, int peerPort, Path home, Supplier<List<String>> clusterFlags) {
+		this.name = name;
+		this.clientPort = clientPort;
+		this.peerPort = peerPort;
+		this.dataDir = home.resolve(name + ".etcd");
+		this.logFile = home.resolve(name + ".log");
+		this.clusterFlags = clusterFlags;
+	}
+
+	/**
+	 * The member's name.
+	 * @return the name
+	 */
+	public String name() {
+		return this.name;
+	}
+
+	/**
+	 * The client URL, {@code http://127.0.0.1:PORT}.
+	 * @return the URL
+	 */
+	public String clientEndpoint() {
+		return "http://127.0.0.1:" + this.clientPort;
+	}
+
+	/**
+	 * The client port.
+	 * @return the port
+	 */
+	public int clientPort() {
+		return this.clientPort;
+	}
+
+	/**
+	 * The peer port.
+	 * @return the port
+	 */
+	public int peerPort() {
+		return this.peerPort;
+	}
+
+	String peerUrl() {
+		return "http://127.0.0.1:" + this.peerPort;
+	}
+
+	/**
+	 * The process ID, or -1 when not running.
+	 * @return the pid
+	 */
+	public synchronized long pid() {
+		return (this.process != null && this.process.isAlive()) ? this.process.pid() : -1;
+	}
+
+	/**
+	 * Whether the process runs.
+	 * @return {@code true} if alive
+	 */
+	public synchronized boolean isRunning() {
+		return this.process != null && this.process.isAlive();
+	}
+
+	/**
+	 * Starts the process with its data folder as it is.
+	 */
+	public synchronized void start() {
+		if (isRunning()) {
+			return;
+		}
+		List<String> command = new ArrayList<>();
+		command.add(EtcdBinaries.etcd().toString());
+		command.addAll(List.of("--name", this.name, "--data-dir", this.dataDir.toString(), "--listen-client-urls",
+				clientEndpoint(), "--advertise-client-urls", clientEndpoint(), "--listen-peer-urls", peerUrl(),
+				"--initial-advertise-peer-urls", peerUrl(), "--heartbeat-interval", "50", "--election-timeout",
+				"500", "--logger", "zap"));
+		command.addAll(this.clusterFlags.get());
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.logFile.toFile()));
+		// etcd reads ETCD_* variables as flags and complains about ours.
+		builder.environment().keySet().removeIf((key) -> key.startsWith("ETCD"));
+		try {
+			this.process = builder.start();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not start etcd member " + this.name, ex);
+		}
+	}
+
+	/**
+	 * SIGKILL, then waits for the process to end.
+	 */
+	public synchronized void kill() {
+		if (this.process != null) {
+			this.process.destroyForcibly();
+			ProcessSignals.awaitExit(this.process, Duration.ofSeconds(10));
+		}
+	}
+
+	/**
+	 * SIGTERM, then waits for the process to end.
+	 */
+	public synchronized void stop() {
+		if (this.process != null) {
+			this.process.destroy();
+			ProcessSignals.awaitExit(this.process, Duration.ofSeconds(15));
+		}
+	}
+
+	/**
+	 * SIGSTOP: the process freezes, its connections stay open.
+	 */
+	public synchronized void pause() {
+		ProcessSignals.send(pid(), "STOP");
+	}
+
+	/**
+	 * SIGCONT.
+	 */
+	public synchronized void resume() {
+		ProcessSignals.send(pid(), "CONT");
+	}
+
+	/**
+	 * The log file.
+	 * @return its path
+	 */
+	public Path logFile() {
+		return this.logFile;
+	}
+
+	/**
+	 * The last lines of the log.
+	 * @param lines how many
+	 * @return the lines
+	 */
+	public String logTail(int lines) {
+		try {
+			List<String> all = Files.readAllLines(this.logFile, StandardCharsets.UTF_8);
+			return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+		}
+		catch (IOException ex) {
+			return "(no log: " + ex.getMessage() + ")";
+		}
+	}
+
+	void wipeData() {
+		TempFiles.delete(this.dataDir);
+	}
+
+	@Override
+	public String toString() {
+		return this.name + "@" + clientEndpoint();
+	}
+
+}
