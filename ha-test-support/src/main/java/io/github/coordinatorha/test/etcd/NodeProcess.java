@@ -2,8 +2,6 @@ package io.github.coordinatorha.test.etcd;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +48,11 @@ public final class NodeProcess implements AutoCloseable {
 	public static NodeProcess start(String name, List<String> command, Path logFile) {
 		try {
 			Files.createDirectories(logFile.toAbsolutePath().getParent());
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			Files.deleteIfExists(logFile);
+			Files.createFile(logFile);
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+				.start();
 			return new NodeProcess(name, process, logFile);
 		}
 		catch (IOException ex) {
@@ -66,23 +68,42 @@ public final class NodeProcess implements AutoCloseable {
 		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
 
+	/**
+	 * Follows the log file the process writes to. The process writes to the file
+	 * directly, so nothing it prints as it exits is lost with a pipe.
+	 */
 	private void readOutput() {
-		try (BufferedReader reader = new BufferedReader(
-				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8));
-				PrintWriter log = new PrintWriter(Files.newBufferedWriter(this.logFile, StandardCharsets.UTF_8),
-						true)) {
-			String text;
-			while ((text = reader.readLine()) != null) {
-				long arrivedAt = System.nanoTime();
-				log.println(text);
-				synchronized (this.lines) {
-					this.lines.add(new Line(arrivedAt, text));
-					this.lines.notifyAll();
+		try (BufferedReader reader = Files.newBufferedReader(this.logFile, StandardCharsets.UTF_8)) {
+			StringBuilder partial = new StringBuilder();
+			boolean exited = false;
+			while (true) {
+				int next = reader.read();
+				if (next == -1) {
+					if (exited) {
+						return;
+					}
+					exited = !this.process.isAlive();
+					Thread.sleep(5);
+					continue;
+				}
+				if (next == '\n') {
+					long arrivedAt = System.nanoTime();
+					synchronized (this.lines) {
+						this.lines.add(new Line(arrivedAt, partial.toString()));
+						this.lines.notifyAll();
+					}
+					partial.setLength(0);
+				}
+				else {
+					partial.append((char) next);
 				}
 			}
 		}
 		catch (IOException ex) {
-			// the process ended
+			// the log file is gone
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

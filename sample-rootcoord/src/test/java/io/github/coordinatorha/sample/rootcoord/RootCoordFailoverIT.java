@@ -82,7 +82,7 @@ class RootCoordFailoverIT {
 		long tookOverAt = second.awaitLine(TAKEOVER, Duration.ofSeconds(15));
 		// Far less than the 30 s TTL: the stopping node revoked its lease.
 		assertThat((tookOverAt - stoppedAt) / 1_000_000).isLessThan(10_000L);
-		assertThat(first.hasLine("steps down from ACTIVE: the application is stopping")).isTrue();
+		first.awaitLine("steps down from ACTIVE: the application is stopping", Duration.ofSeconds(5));
 	}
 
 	private NodeProcess startNode(String name, String ttl) {
