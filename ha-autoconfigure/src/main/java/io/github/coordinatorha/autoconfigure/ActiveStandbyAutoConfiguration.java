@@ -61,12 +61,14 @@ public final class ActiveStandbyAutoConfiguration {
 		ActiveStandbyProperties.Session session = properties.getSession();
 		positive("ha.session.ttl", session.getTtl());
 		positive("ha.etcd.request-timeout", properties.getEtcd().getRequestTimeout());
-		String host = localHost();
+		InetAddress localHost = localHost();
+		String host = (localHost != null) ? localHost.getHostAddress() : "127.0.0.1";
+		String hostName = (localHost != null) ? localHost.getHostName() : "localhost";
 		Supplier<String> address = () -> (session.getAddress() != null) ? session.getAddress()
 				: host + ":" + environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
 		String version = ElectionNode.class.getPackage().getImplementationVersion();
 		return new ElectionSettings(properties.getEtcd().getRootPath(), properties.getEtcd().getMetaSubPath(),
-				session.getTtl(), properties.getEtcd().getRequestTimeout(), address, host,
+				session.getTtl(), properties.getEtcd().getRequestTimeout(), address, hostName,
 				(version != null) ? version : "dev");
 	}
 
@@ -77,12 +79,12 @@ public final class ActiveStandbyAutoConfiguration {
 		}
 	}
 
-	private static String localHost() {
+	private static InetAddress localHost() {
 		try {
-			return InetAddress.getLocalHost().getHostAddress();
+			return InetAddress.getLocalHost();
 		}
 		catch (UnknownHostException ex) {
-			return "127.0.0.1";
+			return null;
 		}
 	}
 
