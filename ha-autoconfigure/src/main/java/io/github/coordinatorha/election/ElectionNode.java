@@ -203,6 +203,8 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 		@Override
 		public void sessionLost(SessionLease lease, String reason) {
 			Thread thread = new Thread(this.action, "ha-session-loss");
+			// Not a daemon: the JVM must not end before the action (say, System.exit(1)) has run.
+			thread.setDaemon(false);
 			thread.start();
 		}
 

@@ -295,6 +295,29 @@ class ElectionNodeTests {
 	}
 
 	@Test
+	void nodesTalkingToDifferentMembersOfAThreeMemberClusterElectOneActive() {
+		EtcdCluster cluster = EtcdCluster.start(3);
+		try {
+			TestNode first = TestNode.start(cluster, "rootCoord.activeStandby.enabled=true",
+					"ha.etcd.root-path=" + this.rootPath, "ha.etcd.endpoints=" + cluster.member(0).clientEndpoint());
+			this.nodes.add(first);
+			TestNode second = TestNode.start(cluster, "rootCoord.activeStandby.enabled=true",
+					"ha.etcd.root-path=" + this.rootPath, "ha.etcd.endpoints=" + cluster.member(1).clientEndpoint());
+			this.nodes.add(second);
+			TestNode active = awaitSingleActive(ROOT);
+			TestNode standby = (active == first) ? second : first;
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> standby.activeStandby().status(ROOT).activeServerId() == active.serverId(ROOT));
+			active.close();
+			await().atMost(Duration.ofSeconds(5)).until(() -> standby.isActive(ROOT));
+			assertThat(active(ROOT)).containsExactly(standby);
+		}
+		finally {
+			cluster.close();
+		}
+	}
+
+	@Test
 	void statusesListEveryRole() {
 		TestNode node = node("ha.roles.indexCoord.activeStandby.enabled=true");
 		await().atMost(Duration.ofSeconds(10)).until(() -> node.isActive("indexCoord"));

@@ -188,6 +188,15 @@ public final class NodeProcess implements AutoCloseable {
 	}
 
 	/**
+	 * The exit code of a process that has ended.
+	 * @return the exit code
+	 * @throws IllegalThreadStateException if it still runs
+	 */
+	public int exitCode() {
+		return this.process.exitValue();
+	}
+
+	/**
 	 * SIGKILL, then waits for the process to end.
 	 */
 	public void kill() {

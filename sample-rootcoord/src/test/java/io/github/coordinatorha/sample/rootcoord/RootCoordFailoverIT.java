@@ -85,13 +85,35 @@ class RootCoordFailoverIT {
 		first.awaitLine("steps down from ACTIVE: the application is stopping", Duration.ofSeconds(5));
 	}
 
+	@Test
+	void withExitOnLossTheNodeExitsWhenItsSessionIsLostAsMilvusDoes() {
+		EtcdCluster own = EtcdCluster.single();
+		try {
+			NodeProcess node = startNode("exiting", "2s", own, "--ha.session.on-loss=exit");
+			node.awaitLine(ACTIVE, Duration.ofSeconds(60));
+			own.killAll();
+			node.awaitLine("Session lost", Duration.ofSeconds(10));
+			await().atMost(Duration.ofSeconds(30)).until(() -> !node.isAlive());
+			assertThat(node.exitCode()).isEqualTo(1);
+		}
+		finally {
+			own.close();
+		}
+	}
+
 	private NodeProcess startNode(String name, String ttl) {
+		return startNode(name, ttl, etcd);
+	}
+
+	private NodeProcess startNode(String name, String ttl, EtcdCluster cluster, String... extra) {
 		Path jar = Path.of(System.getProperty("sample.jar", "target/sample-rootcoord.jar"));
 		assertThat(jar).exists();
 		List<String> command = List.of(NodeProcess.javaExecutable(), "-Xmx256m", "-jar", jar.toString(),
-				"--server.port=" + freePort(), "--server.address=127.0.0.1", "--ha.etcd.endpoints=" + etcd.endpoints(),
+				"--server.port=" + freePort(), "--server.address=127.0.0.1", "--ha.etcd.endpoints=" + cluster.endpoints(),
 				"--rootCoord.activeStandby.enabled=true", "--ha.session.ttl=" + ttl,
 				"--ha.etcd.root-path=" + this.rootPath);
+		command = new ArrayList<>(command);
+		command.addAll(List.of(extra));
 		NodeProcess node = NodeProcess.start(name, command, this.logs.resolve(name + ".log"));
 		this.nodes.add(node);
 		return node;
