@@ -23,6 +23,8 @@ public class ActiveStandbyProperties {
 
 	private final Session session = new Session();
 
+	private final Health health = new Health();
+
 	/**
 	 * Further roles by name, beside rootCoord, queryCoord and dataCoord, for example
 	 * {@code ha.roles.indexCoord.activeStandby.enabled=true}. Names are letters and
@@ -40,6 +42,45 @@ public class ActiveStandbyProperties {
 
 	public Map<String, CoordinatorProperties> getRoles() {
 		return this.roles;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	/**
+	 * How the roles show in health.
+	 */
+	public static class Health {
+
+		private final Readiness readiness = new Readiness();
+
+		public Readiness getReadiness() {
+			return this.readiness;
+		}
+
+	}
+
+	/**
+	 * Readiness of a node for traffic.
+	 */
+	public static class Readiness {
+
+		/**
+		 * Whether readiness ({@code /actuator/health/readiness}) reports a node that is
+		 * STANDBY for any role as not ready, so that a Kubernetes Service or a load
+		 * balancer sends traffic to the active only. Liveness is never affected.
+		 */
+		private boolean standbyNotReady;
+
+		public boolean isStandbyNotReady() {
+			return this.standbyNotReady;
+		}
+
+		public void setStandbyNotReady(boolean standbyNotReady) {
+			this.standbyNotReady = standbyNotReady;
+		}
+
 	}
 
 	/**

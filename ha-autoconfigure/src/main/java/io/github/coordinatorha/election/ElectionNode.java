@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -114,6 +115,26 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 	@Override
 	public Cmp fencingGuard(String role) {
 		return role(role).fencingGuard();
+	}
+
+	/**
+	 * Reads every registered session of a role from etcd, on the caller's thread and
+	 * within the request timeout. A role with active-standby disabled has none.
+	 * @param role the role's name
+	 * @return the sessions
+	 * @throws Exception if etcd cannot be read
+	 */
+	public List<RegisteredSession> registeredSessions(String role) throws Exception {
+		return role(role).registeredSessions();
+	}
+
+	/**
+	 * Why this node has no session in etcd now, for example "etcd did not answer in
+	 * time", or empty if it has one (or needs none).
+	 * @return the problem
+	 */
+	public Optional<String> sessionProblem() {
+		return (this.session != null) ? Optional.ofNullable(this.session.problem()) : Optional.empty();
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package io.github.coordinatorha.election;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -64,6 +65,8 @@ final class NodeSession {
 
 	private volatile boolean stopped;
 
+	private volatile String problem;
+
 	NodeSession(Lease leases, ServerIdAllocator serverIds, Duration requestedTtl, Duration requestTimeout,
 			ElectionObserver observer, LongSupplier clock) {
 		this.observer = observer;
@@ -99,6 +102,13 @@ final class NodeSession {
 		return this.serverId;
 	}
 
+	/**
+	 * Why the node has no session now, or {@code null} if it has one or has not tried.
+	 */
+	String problem() {
+		return (this.current != null) ? null : this.problem;
+	}
+
 	private void establish() {
 		if (this.stopped) {
 			return;
@@ -118,7 +128,8 @@ final class NodeSession {
 			if (this.serverId == 0) {
 				this.serverId = this.serverIds.allocate();
 			}
-			SessionLease lease = new SessionLease(++this.epoch, granted, this.serverId, ttl);
+			SessionLease lease = new SessionLease(++this.epoch, granted, this.serverId, ttl, Instant.now());
+			this.problem = null;
 			this.validUntilNanos = sentAt + validity(ttl);
 			this.current = lease;
 			this.retryDelay = initialRetryDelay();
@@ -133,6 +144,7 @@ final class NodeSession {
 				this.leases.revoke(granted);
 			}
 			String reason = EtcdCalls.describe(ex);
+			this.problem = reason;
 			logger.warn("Could not open a session in etcd (" + reason + "); retrying in " + this.retryDelay.toMillis()
 					+ "ms");
 			this.listeners.forEach((listener) -> listener.sessionUnavailable(reason));
@@ -212,6 +224,7 @@ final class NodeSession {
 
 	private void lose(SessionLease lease, String reason) {
 		this.current = null;
+		this.problem = reason;
 		cancel(this.nextKeepAlive);
 		cancel(this.deadline);
 		logger.warn("Session lost (" + reason + "); every role of this node is STANDBY until a new session opens");

@@ -2,6 +2,8 @@ package io.github.coordinatorha.election;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +20,7 @@ import java.util.function.LongSupplier;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.PutResponse;
@@ -222,6 +225,28 @@ final class RoleElection implements RoleHandle, SessionListener {
 			return new Handover(this.name, Handover.Outcome.UNKNOWN, 0,
 					"etcd did not confirm the handover in time; check the role's status");
 		}
+	}
+
+	@Override
+	public List<RegisteredSession> registeredSessions() throws Exception {
+		GetOption range = GetOption.builder().withRange(this.rangeEnd).build();
+		GetResponse response = EtcdCalls.await(EtcdCalls.bounded(this.kv.get(this.activeKey, range),
+				this.requestTimeout), this.requestTimeout);
+		RoleView snapshot = new RoleView(this.keys, this.serverName);
+		snapshot.reset(response.getKvs());
+		long activeServerId = snapshot.active().map(ActiveHolder::serverId).orElse(0L);
+		List<RegisteredSession> sessions = new ArrayList<>();
+		for (KeyValue keyValue : response.getKvs()) {
+			String key = EtcdCalls.string(keyValue.getKey());
+			if (this.keys.sessionServerId(this.serverName, key).isEmpty()) {
+				continue;
+			}
+			SessionCodec.decode(keyValue.getValue())
+				.ifPresent((info) -> sessions.add(new RegisteredSession(info.serverId(), info.address(),
+						info.hostName(), info.version(), info.registeredAt(), info.serverId() == activeServerId,
+						info.stopping())));
+		}
+		return sessions;
 	}
 
 	// Lifecycle, on the caller's thread
@@ -737,7 +762,8 @@ final class RoleElection implements RoleHandle, SessionListener {
 
 	private SessionInfo ownSession() {
 		return SessionInfo.of(this.lease.serverId(), this.serverName, this.identity.address(),
-				this.identity.version(), this.lease.leaseId(), this.identity.hostName());
+				this.identity.version(), this.lease.leaseId(), this.identity.hostName(),
+				this.lease.openedAt().toString());
 	}
 
 }

@@ -24,6 +24,11 @@ interface RoleHandle {
 
 	Handover handOver();
 
+	/**
+	 * Reads every registered session of the role from etcd, on the caller's thread.
+	 */
+	java.util.List<RegisteredSession> registeredSessions() throws Exception;
+
 	void start();
 
 	/**

@@ -1,6 +1,7 @@
 package io.github.coordinatorha.election;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * One incarnation of this node's session: the lease etcd granted and the server ID the
@@ -10,6 +11,7 @@ import java.time.Duration;
  * @param leaseId the etcd lease ID
  * @param serverId the node's server ID
  * @param ttl the TTL etcd granted, which may exceed the one asked for
+ * @param openedAt when the lease was granted, for operators
  */
-record SessionLease(long epoch, long leaseId, long serverId, Duration ttl) {
+record SessionLease(long epoch, long leaseId, long serverId, Duration ttl, Instant openedAt) {
 }

@@ -59,6 +59,11 @@ final class StaticRole implements RoleHandle {
 	}
 
 	@Override
+	public java.util.List<RegisteredSession> registeredSessions() {
+		return java.util.List.of();
+	}
+
+	@Override
 	public Handover handOver() {
 		return new Handover(this.name, Handover.Outcome.HA_DISABLED, 0, "Role '" + this.name
 				+ "' has active-standby disabled: every node serves it, so there is nothing to hand over");

@@ -1,0 +1,88 @@
+package io.github.coordinatorha.actuate.endpoint;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.coordinatorha.Handover;
+import io.github.coordinatorha.RoleStatus;
+import io.github.coordinatorha.election.ElectionNode;
+import io.github.coordinatorha.election.RegisteredSession;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * {@code /actuator/activestandby}: per role, this node's state, the active's session and
+ * every registered session, read from etcd; and a write operation that hands a role
+ * over to a standby, for rolling upgrades. Like every actuator endpoint it is not exposed
+ * on the web until {@code management.endpoints.web.exposure.include} names it.
+ *
+ * @since 0.1.0
+ */
+@Endpoint(id = "activestandby")
+public class ActiveStandbyEndpoint {
+
+	private final ElectionNode node;
+
+	public ActiveStandbyEndpoint(ElectionNode node) {
+		this.node = node;
+	}
+
+	/**
+	 * Every role of this node.
+	 * @return the roles, keyed by name
+	 */
+	@ReadOperation
+	public Map<String, RoleDescriptor> roles() {
+		Map<String, RoleDescriptor> roles = new LinkedHashMap<>();
+		this.node.statuses().forEach((name, status) -> roles.put(name, describe(status)));
+		return roles;
+	}
+
+	/**
+	 * One role of this node.
+	 * @param role the role's name
+	 * @return the role
+	 */
+	@ReadOperation
+	public RoleDescriptor role(@Selector String role) {
+		return describe(this.node.status(role));
+	}
+
+	/**
+	 * Hands the role over to a standby if this node is active and a standby exists.
+	 * @param role the role's name
+	 * @return what happened
+	 */
+	@WriteOperation
+	public Handover handOver(@Selector String role) {
+		return this.node.handOver(role);
+	}
+
+	private RoleDescriptor describe(RoleStatus status) {
+		try {
+			List<RegisteredSession> sessions = this.node.registeredSessions(status.role());
+			RegisteredSession active = sessions.stream().filter(RegisteredSession::active).findFirst().orElse(null);
+			return new RoleDescriptor(status, active, sessions, null);
+		}
+		catch (Exception ex) {
+			return new RoleDescriptor(status, null, List.of(), "etcd could not be read: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * A role as the endpoint shows it.
+	 *
+	 * @param status this node's status for the role
+	 * @param active the active node's session, if one is registered
+	 * @param sessions every registered session of the role
+	 * @param error why etcd could not be read, or {@code null}
+	 */
+	public record RoleDescriptor(RoleStatus status, RegisteredSession active, List<RegisteredSession> sessions,
+			String error) {
+	}
+
+}

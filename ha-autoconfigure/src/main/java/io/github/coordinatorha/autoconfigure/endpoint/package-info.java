@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration of the {@code activestandby} actuator endpoint.
+ */
+package io.github.coordinatorha.autoconfigure.endpoint;

@@ -1,0 +1,51 @@
+package io.github.coordinatorha.autoconfigure.health;
+
+import io.github.coordinatorha.ActiveStandby;
+import io.github.coordinatorha.autoconfigure.ActiveStandbyAutoConfiguration;
+import io.github.coordinatorha.autoconfigure.ConfiguredRoles;
+import io.github.coordinatorha.election.ElectionNode;
+import io.github.coordinatorha.health.ActiveOnlyReadinessStateHealthIndicator;
+import io.github.coordinatorha.health.ActiveStandbyHealthIndicator;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@code activeStandby} health component and, on request, of a
+ * readiness that routes traffic to the active only.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = { ActiveStandbyAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class },
+		beforeName = {
+				"org.springframework.boot.health.autoconfigure.application.AvailabilityHealthContributorAutoConfiguration",
+				"org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration" })
+@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnBean(ElectionNode.class)
+public final class ActiveStandbyHealthAutoConfiguration {
+
+	@Bean
+	@ConditionalOnEnabledHealthIndicator("activeStandby")
+	@ConditionalOnMissingBean(name = "activeStandbyHealthIndicator")
+	ActiveStandbyHealthIndicator activeStandbyHealthIndicator(ElectionNode node) {
+		return new ActiveStandbyHealthIndicator(node);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("ha.health.readiness.standby-not-ready")
+	@ConditionalOnBean(ApplicationAvailability.class)
+	@ConditionalOnMissingBean(name = "readinessStateHealthIndicator")
+	ActiveOnlyReadinessStateHealthIndicator readinessStateHealthIndicator(ApplicationAvailability availability,
+			ActiveStandby activeStandby, ConfiguredRoles roles) {
+		return new ActiveOnlyReadinessStateHealthIndicator(availability, activeStandby, roles.roles());
+	}
+
+}

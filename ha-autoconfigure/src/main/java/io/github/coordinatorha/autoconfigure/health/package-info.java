@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration of the roles' health.
+ */
+package io.github.coordinatorha.autoconfigure.health;

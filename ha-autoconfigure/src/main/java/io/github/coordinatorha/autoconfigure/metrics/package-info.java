@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration of the election's metrics.
+ */
+package io.github.coordinatorha.autoconfigure.metrics;

@@ -1,0 +1,4 @@
+/**
+ * Micrometer metrics of the election.
+ */
+package io.github.coordinatorha.metrics;

@@ -1,0 +1,218 @@
+package io.github.coordinatorha.health;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.github.coordinatorha.ActiveStandby;
+import io.github.coordinatorha.Handover;
+import io.github.coordinatorha.actuate.endpoint.ActiveStandbyEndpoint;
+import io.github.coordinatorha.actuate.endpoint.ActiveStandbyEndpoint.RoleDescriptor;
+import io.github.coordinatorha.election.RegisteredSession;
+import io.github.coordinatorha.test.etcd.EtcdCluster;
+import io.github.coordinatorha.test.etcd.Ports;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Health, readiness, the actuator endpoint and metrics, on nodes with Spring Boot's own
+ * actuator auto-configuration and a real etcd.
+ */
+class OperationsTests {
+
+	private static EtcdCluster etcd;
+
+	private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
+
+	private final String rootPath = "ops-" + System.nanoTime();
+
+	@BeforeAll
+	static void startEtcd() {
+		etcd = EtcdCluster.single();
+	}
+
+	@AfterAll
+	static void stopEtcd() {
+		etcd.close();
+	}
+
+	@AfterEach
+	void stopNodes() {
+		this.nodes.forEach(ConfigurableApplicationContext::close);
+	}
+
+	private ConfigurableApplicationContext nodeOn(String endpoints, String... properties) {
+		List<String> all = new ArrayList<>(List.of("ha.etcd.endpoints=" + endpoints, "ha.session.ttl=2s",
+				"ha.etcd.request-timeout=1s", "ha.etcd.root-path=" + this.rootPath,
+				"rootCoord.activeStandby.enabled=true", "spring.main.banner-mode=off"));
+		all.addAll(List.of(properties));
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(Node.class).web(WebApplicationType.NONE)
+			.properties(all.toArray(String[]::new))
+			.run();
+		this.nodes.add(context);
+		return context;
+	}
+
+	private ConfigurableApplicationContext node(String... properties) {
+		return nodeOn(etcd.endpoints(), properties);
+	}
+
+	private static boolean isActive(ConfigurableApplicationContext node) {
+		return node.getBean(ActiveStandby.class).isActive("rootCoord");
+	}
+
+	private static Health health(ConfigurableApplicationContext node) {
+		return node.getBean("activeStandbyHealthIndicator", HealthIndicator.class).health(true);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> rootCoord(Health health) {
+		return (Map<String, Object>) health.getDetails().get("rootCoord");
+	}
+
+	@Test
+	void healthShowsEveryRoleAndAStandbyIsUp() {
+		ConfigurableApplicationContext first = node();
+		await().atMost(Duration.ofSeconds(10)).until(() -> isActive(first));
+		ConfigurableApplicationContext second = node();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> "STANDBY".equals(rootCoord(health(second)).get("state"))
+					&& rootCoord(health(second)).containsKey("activeServerId"));
+		Health active = health(first);
+		Health standby = health(second);
+		assertThat(active.getStatus()).isEqualTo(Status.UP);
+		assertThat(standby.getStatus()).isEqualTo(Status.UP);
+		assertThat(active.getDetails()).containsKeys("rootCoord", "queryCoord", "dataCoord");
+		assertThat(rootCoord(active)).containsEntry("state", "ACTIVE").containsKeys("serverId", "term", "since");
+		assertThat(rootCoord(standby)).containsEntry("state", "STANDBY")
+			.containsEntry("activeServerId", rootCoord(active).get("serverId"))
+			.containsKey("activeAddress")
+			.doesNotContainKey("term");
+	}
+
+	@Test
+	void readinessRefusesTrafficOnTheStandbyOnlyWhenAskedAndLivenessStaysUp() {
+		ConfigurableApplicationContext first = node("ha.health.readiness.standby-not-ready=true");
+		await().atMost(Duration.ofSeconds(10)).until(() -> isActive(first));
+		ConfigurableApplicationContext second = node("ha.health.readiness.standby-not-ready=true");
+		ConfigurableApplicationContext third = node();
+		await().atMost(Duration.ofSeconds(10)).until(() -> rootCoord(health(second)).containsKey("activeServerId"));
+		assertThat(readiness(first)).isEqualTo(Status.UP);
+		assertThat(readiness(second)).isEqualTo(Status.OUT_OF_SERVICE);
+		assertThat(liveness(second)).isEqualTo(Status.UP);
+		// without the option a standby is ready, as Spring Boot has it
+		await().atMost(Duration.ofSeconds(10)).until(() -> rootCoord(health(third)).containsKey("activeServerId"));
+		assertThat(readiness(third)).isEqualTo(Status.UP);
+		first.close();
+		await().atMost(Duration.ofSeconds(10)).until(() -> readiness(second) == Status.UP || readiness(third) == Status.UP);
+	}
+
+	private static Status readiness(ConfigurableApplicationContext node) {
+		return node.getBean("readinessStateHealthIndicator", HealthIndicator.class).health().getStatus();
+	}
+
+	private static Status liveness(ConfigurableApplicationContext node) {
+		return node.getBean("livenessStateHealthIndicator", HealthIndicator.class).health().getStatus();
+	}
+
+	@Test
+	void healthSaysWhenEtcdCannotBeReachedAndTheNodeIsNotActive() {
+		ConfigurableApplicationContext node = nodeOn("http://127.0.0.1:" + Ports.free());
+		await().atMost(Duration.ofSeconds(15)).until(() -> health(node).getStatus() == Status.DOWN);
+		assertThat((String) health(node).getDetails().get("etcd")).startsWith("unreachable: ");
+		assertThat(rootCoord(health(node))).containsEntry("state", "STANDBY");
+		assertThat(isActive(node)).isFalse();
+	}
+
+	@Test
+	void startingWithEtcdDownTheNodeWaitsAndCompetesOnceEtcdAnswers() {
+		EtcdCluster late = EtcdCluster.start(1);
+		String endpoints = late.endpoints();
+		late.killAll();
+		try {
+			ConfigurableApplicationContext node = nodeOn(endpoints);
+			await().atMost(Duration.ofSeconds(15)).until(() -> health(node).getStatus() == Status.DOWN);
+			assertThat(isActive(node)).isFalse();
+			late.startAll();
+			await().atMost(Duration.ofSeconds(30)).until(() -> isActive(node));
+			assertThat(health(node).getStatus()).isEqualTo(Status.UP);
+		}
+		finally {
+			late.close();
+		}
+	}
+
+	@Test
+	void endpointListsSessionsAndHandsTheRoleOver() {
+		ConfigurableApplicationContext first = node("management.endpoints.web.exposure.include=activestandby");
+		await().atMost(Duration.ofSeconds(10)).until(() -> isActive(first));
+		ActiveStandbyEndpoint endpoint = first.getBean(ActiveStandbyEndpoint.class);
+		assertThat(endpoint.handOver("rootCoord").outcome()).isEqualTo(Handover.Outcome.NO_STANDBY);
+		ConfigurableApplicationContext second = node();
+		await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.role("rootCoord").sessions().size() == 2);
+		RoleDescriptor role = endpoint.role("rootCoord");
+		assertThat(role.active()).extracting(RegisteredSession::serverId)
+			.isEqualTo(first.getBean(ActiveStandby.class).status("rootCoord").serverId());
+		assertThat(role.sessions()).allSatisfy((session) -> {
+			assertThat(session.address()).isNotBlank();
+			assertThat(session.registeredAt()).isNotBlank();
+		});
+		assertThat(endpoint.roles()).containsKeys("rootCoord", "queryCoord", "dataCoord");
+		Handover handover = endpoint.handOver("rootCoord");
+		assertThat(handover.outcome()).isEqualTo(Handover.Outcome.HANDED_OVER);
+		await().atMost(Duration.ofSeconds(2)).until(() -> isActive(second));
+		assertThat(isActive(first)).isFalse();
+		assertThat(endpoint.handOver("rootCoord").outcome()).isEqualTo(Handover.Outcome.NOT_ACTIVE);
+		assertThat(endpoint.handOver("dataCoord").outcome()).isEqualTo(Handover.Outcome.HA_DISABLED);
+	}
+
+	@Test
+	void endpointIsAbsentUntilExposed() {
+		ConfigurableApplicationContext node = node();
+		assertThat(node.getBeansOfType(ActiveStandbyEndpoint.class)).isEmpty();
+	}
+
+	@Test
+	void metricsCountTransitionsAndTimeTheTakeover() {
+		ConfigurableApplicationContext first = node();
+		await().atMost(Duration.ofSeconds(10)).until(() -> isActive(first));
+		ConfigurableApplicationContext second = node();
+		MeterRegistry registry = second.getBean(MeterRegistry.class);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> registry.find("ha.role.transitions").tag("to", "STANDBY").counter() != null);
+		first.close();
+		await().atMost(Duration.ofSeconds(10)).until(() -> isActive(second));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> registry.find("ha.role.activation").tag("outcome", "success").timer() != null);
+		assertThat(registry.get("ha.role.active").tag("role", "rootCoord").gauge().value()).isEqualTo(1.0);
+		assertThat(registry.get("ha.role.transitions").tags("role", "rootCoord", "from", "STANDBY", "to", "ACTIVE",
+				"reason", "ELECTED").counter().count()).isEqualTo(1.0);
+		assertThat(registry.get("ha.role.takeover").tag("role", "rootCoord").timer().count()).isEqualTo(1);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> registry.find("ha.session.keepalive").timer() != null
+					&& registry.get("ha.session.keepalive").timer().count() > 0);
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class Node {
+
+	}
+
+}
