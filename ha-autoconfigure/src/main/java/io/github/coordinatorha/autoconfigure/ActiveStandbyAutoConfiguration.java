@@ -60,6 +60,11 @@ public final class ActiveStandbyAutoConfiguration {
 	private static ElectionSettings settings(ActiveStandbyProperties properties, Environment environment) {
 		ActiveStandbyProperties.Session session = properties.getSession();
 		positive("ha.session.ttl", session.getTtl());
+		if (session.getTtl().compareTo(Duration.ofSeconds(1)) < 0) {
+			throw new InvalidHaConfigurationException("ha.session.ttl", "is " + session.getTtl().toMillis()
+					+ "ms, but etcd grants leases in whole seconds, 1s at the least",
+					"Set it to 1s or more (10s by default; 2s suits a LAN)");
+		}
 		positive("ha.etcd.request-timeout", properties.getEtcd().getRequestTimeout());
 		InetAddress localHost = localHost();
 		String host = (localHost != null) ? localHost.getHostAddress() : "127.0.0.1";

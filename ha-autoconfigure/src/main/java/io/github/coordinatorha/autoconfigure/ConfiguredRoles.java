@@ -5,13 +5,17 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.github.coordinatorha.election.RoleDefinition;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
 
 /**
  * The roles this node serves and whether each runs in active-standby mode, read from
@@ -31,6 +35,10 @@ public final class ConfiguredRoles {
 
 	private static final Pattern ROLE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
 
+	private static final Pattern TOGGLE = Pattern.compile(
+			"([A-Za-z][A-Za-z0-9_-]*)\\.(?:active-?standby\\.enabled|enable-?active-?standby)",
+			Pattern.CASE_INSENSITIVE);
+
 	private final List<RoleDefinition> roles;
 
 	private ConfiguredRoles(List<RoleDefinition> roles) {
@@ -45,6 +53,7 @@ public final class ConfiguredRoles {
 	 * values, or a role name cannot be used
 	 */
 	public static ConfiguredRoles from(Environment environment) {
+		rejectUnknownCoordinators(environment);
 		Binder binder = Binder.get(environment);
 		List<RoleDefinition> roles = new ArrayList<>();
 		for (String coordinator : COORDINATORS) {
@@ -109,6 +118,34 @@ public final class ConfiguredRoles {
 								: "Remove one of the two entries");
 			}
 		}
+	}
+
+	/**
+	 * A toggle under a name that is no role, say {@code rootCord.activeStandby.enabled},
+	 * would silently leave the role disabled: fail instead.
+	 */
+	private static void rejectUnknownCoordinators(Environment environment) {
+		if (!(environment instanceof ConfigurableEnvironment configurable)) {
+			return;
+		}
+		for (PropertySource<?> source : configurable.getPropertySources()) {
+			if (source instanceof EnumerablePropertySource<?> enumerable) {
+				for (String name : enumerable.getPropertyNames()) {
+					Matcher toggle = TOGGLE.matcher(name);
+					if (toggle.matches() && !isCoordinator(toggle.group(1))) {
+						throw new InvalidHaConfigurationException(name, "names no role this node knows",
+								"Use one of " + COORDINATORS + " (for example rootCoord.activeStandby.enabled),"
+										+ " or declare a role of your own as ha.roles." + toggle.group(1)
+										+ ".activeStandby.enabled");
+					}
+				}
+			}
+		}
+	}
+
+	private static boolean isCoordinator(String name) {
+		String uniform = name.replace("-", "").replace("_", "");
+		return COORDINATORS.stream().anyMatch((coordinator) -> coordinator.equalsIgnoreCase(uniform));
 	}
 
 	private static String kebab(String camel) {

@@ -88,6 +88,15 @@ class ActiveStandbyAutoConfigurationTests {
 	}
 
 	@Test
+	void runWithSubSecondTtlFailsBecauseEtcdGrantsWholeSeconds() {
+		this.contextRunner.withPropertyValues("rootCoord.activeStandby.enabled=true", "ha.session.ttl=500ms")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("ha.session.ttl")
+				.hasMessageContaining("whole seconds"));
+	}
+
+	@Test
 	void failureAnalysisGivesDescriptionAndAction() {
 		InvalidHaConfigurationException failure = new InvalidHaConfigurationException("ha.session.ttl",
 				"is PT0S, but must be positive", "Set it to a positive duration such as 10s");

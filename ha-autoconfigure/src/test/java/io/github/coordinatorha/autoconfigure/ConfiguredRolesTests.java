@@ -109,6 +109,18 @@ class ConfiguredRolesTests {
 			.withMessageContaining("server ID counter");
 	}
 
+	@Test
+	void aToggleUnderAnUnknownRoleNameFailsInsteadOfLeavingTheRoleDisabled() {
+		assertThatExceptionOfType(InvalidHaConfigurationException.class)
+			.isThrownBy(() -> ConfiguredRoles
+				.from(new MockEnvironment().withProperty("rootCord.activeStandby.enabled", "true")))
+			.withMessageContaining("rootCord.activeStandby.enabled")
+			.withMessageContaining("ha.roles.rootCord");
+		assertThatExceptionOfType(InvalidHaConfigurationException.class)
+			.isThrownBy(() -> ConfiguredRoles
+				.from(new MockEnvironment().withProperty("indexCoord.enableActiveStandby", "true")));
+	}
+
 	private static StandardEnvironment environment(Map<String, Object> variables) {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
