@@ -26,6 +26,8 @@ public final class NodeProcess implements AutoCloseable {
 
 	private final List<Line> lines = new ArrayList<>();
 
+	private boolean outputEnded;
+
 	private record Line(long arrivedAt, String text) {
 	}
 
@@ -80,6 +82,10 @@ public final class NodeProcess implements AutoCloseable {
 				int next = reader.read();
 				if (next == -1) {
 					if (exited) {
+						synchronized (this.lines) {
+							this.outputEnded = true;
+							this.lines.notifyAll();
+						}
 						return;
 					}
 					exited = !this.process.isAlive();
@@ -126,6 +132,10 @@ public final class NodeProcess implements AutoCloseable {
 					}
 				}
 				long remaining = deadline - System.nanoTime();
+				if (this.outputEnded) {
+					throw new AssertionError("No line matching '" + regex + "' from " + this.name
+							+ ": the process ended; last lines:\n" + tail(40));
+				}
 				if (remaining <= 0) {
 					throw new AssertionError("No line matching '" + regex + "' from " + this.name + " within "
 							+ timeout + "; last lines:\n" + tail(40));

@@ -1,6 +1,13 @@
 package io.github.coordinatorha.sample.rootcoord;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,15 +108,85 @@ class RootCoordFailoverIT {
 		}
 	}
 
+	@Test
+	void idsNeverRepeatAcrossFailoversAndAStandbyNamesTheActive() throws Exception {
+		int[] ports = { freePort(), freePort() };
+		NodeProcess[] nodes = { startNode("a", "2s", etcd, ports[0]), null };
+		nodes[0].awaitLine(ACTIVE, Duration.ofSeconds(60));
+		nodes[1] = startNode("b", "2s", etcd, ports[1]);
+		nodes[1].awaitLine(STANDBY, Duration.ofSeconds(60));
+		List<Long> ids = new ArrayList<>();
+		int active = 0;
+		for (int round = 0; round < 4; round++) {
+			int standby = 1 - active;
+			HttpResponse<String> refused = post(ports[standby], "/api/v1/ids?count=1");
+			assertThat(refused.statusCode()).isEqualTo(503);
+			assertThat(refused.body()).contains("\"activeAddress\":\"127.0.0.1:" + ports[active] + "\"");
+			for (int i = 0; i < 5; i++) {
+				ids.add(firstOf(post(ports[active], "/api/v1/ids?count=3")));
+			}
+			// Alternate crash and graceful stop, then bring the stopped node back as standby.
+			if (round % 2 == 0) {
+				nodes[active].kill();
+			}
+			else {
+				nodes[active].terminate();
+			}
+			int takeover = ids.size();
+			await().atMost(Duration.ofSeconds(20)).until(() -> post(ports[standby], "/api/v1/ids?count=3").statusCode() == 200);
+			ids.add(firstOf(post(ports[standby], "/api/v1/ids?count=3")));
+			assertThat(ids.get(takeover)).isGreaterThan(ids.get(takeover - 1));
+			nodes[active] = startNode("node" + round, "2s", etcd, ports[active]);
+			nodes[active].awaitLine(STANDBY, Duration.ofSeconds(60));
+			active = standby;
+		}
+		assertThat(ids).doesNotHaveDuplicates().isSorted();
+		for (int i = 1; i < ids.size(); i++) {
+			// each allocation was 3 IDs: ranges never overlap
+			assertThat(ids.get(i)).isGreaterThanOrEqualTo(ids.get(i - 1) + 3);
+		}
+	}
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	private static HttpResponse<String> post(int port, String path) {
+		try {
+			HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+				.timeout(Duration.ofSeconds(5))
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build();
+			return http.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static long firstOf(HttpResponse<String> response) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		Matcher first = Pattern.compile("\"first\":(\\d+)").matcher(response.body());
+		assertThat(first.find()).as(response.body()).isTrue();
+		return Long.parseLong(first.group(1));
+	}
+
 	private NodeProcess startNode(String name, String ttl) {
 		return startNode(name, ttl, etcd);
 	}
 
 	private NodeProcess startNode(String name, String ttl, EtcdCluster cluster, String... extra) {
+		return startNode(name, ttl, cluster, freePort(), extra);
+	}
+
+	private NodeProcess startNode(String name, String ttl, EtcdCluster cluster, int port, String... extra) {
 		Path jar = Path.of(System.getProperty("sample.jar", "target/sample-rootcoord.jar"));
 		assertThat(jar).exists();
 		List<String> command = List.of(NodeProcess.javaExecutable(), "-Xmx256m", "-jar", jar.toString(),
-				"--server.port=" + freePort(), "--server.address=127.0.0.1", "--ha.etcd.endpoints=" + cluster.endpoints(),
+				"--server.port=" + port, "--server.address=127.0.0.1", "--ha.session.address=127.0.0.1:" + port,
+				"--ha.etcd.endpoints=" + cluster.endpoints(),
 				"--rootCoord.activeStandby.enabled=true", "--ha.session.ttl=" + ttl,
 				"--ha.etcd.root-path=" + this.rootPath);
 		command = new ArrayList<>(command);

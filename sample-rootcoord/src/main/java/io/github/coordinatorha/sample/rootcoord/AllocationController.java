@@ -1,0 +1,66 @@
+package io.github.coordinatorha.sample.rootcoord;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.coordinatorha.NotActiveException;
+import io.github.coordinatorha.RoleStatus;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /api/v1/ids?count=N} and {@code POST /api/v1/timestamps?count=N}. A standby
+ * answers 503 naming the active's address.
+ */
+@RestController
+@RequestMapping("/api/v1")
+class AllocationController {
+
+	private static final int MAX_COUNT = 100_000;
+
+	private final RootCoord rootCoord;
+
+	AllocationController(RootCoord rootCoord) {
+		this.rootCoord = rootCoord;
+	}
+
+	@PostMapping("/ids")
+	RootCoord.Allocation ids(@RequestParam(defaultValue = "1") int count) throws Exception {
+		return this.rootCoord.allocateIds(checked(count));
+	}
+
+	@PostMapping("/timestamps")
+	RootCoord.Allocation timestamps(@RequestParam(defaultValue = "1") int count) throws Exception {
+		return this.rootCoord.allocateTimestamps(checked(count));
+	}
+
+	private static int checked(int count) {
+		if (count < 1 || count > MAX_COUNT) {
+			throw new IllegalArgumentException("count must be between 1 and " + MAX_COUNT + ", got " + count);
+		}
+		return count;
+	}
+
+	@ExceptionHandler(NotActiveException.class)
+	ResponseEntity<Map<String, Object>> notActive(NotActiveException ex) {
+		RoleStatus status = ex.getStatus();
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("error", "This node is not the active rootCoord; send the request to the active node");
+		body.put("state", status.state().name());
+		body.put("activeServerId", status.activeServerId());
+		body.put("activeAddress", status.activeAddress());
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(body);
+	}
+
+	@ExceptionHandler(IllegalArgumentException.class)
+	ResponseEntity<Map<String, Object>> badRequest(IllegalArgumentException ex) {
+		return ResponseEntity.badRequest().body(Map.of("error", ex.getMessage()));
+	}
+
+}
