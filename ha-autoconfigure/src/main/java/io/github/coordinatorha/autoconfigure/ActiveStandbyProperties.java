@@ -55,8 +55,36 @@ public class ActiveStandbyProperties {
 
 		private final Readiness readiness = new Readiness();
 
+		/**
+		 * Whether an active node hands its roles over to a registered standby when the
+		 * application's own health turns DOWN, so that a sick active does not keep a role
+		 * its standby could serve. Needs the health endpoint.
+		 */
+		private boolean resignWhenDown;
+
+		/**
+		 * How often the application's health is checked for resign-when-down.
+		 */
+		private Duration checkInterval = Duration.ofSeconds(5);
+
 		public Readiness getReadiness() {
 			return this.readiness;
+		}
+
+		public boolean isResignWhenDown() {
+			return this.resignWhenDown;
+		}
+
+		public void setResignWhenDown(boolean resignWhenDown) {
+			this.resignWhenDown = resignWhenDown;
+		}
+
+		public Duration getCheckInterval() {
+			return this.checkInterval;
+		}
+
+		public void setCheckInterval(Duration checkInterval) {
+			this.checkInterval = checkInterval;
 		}
 
 	}

@@ -38,6 +38,11 @@ final class CompositeElectionObserver implements ElectionObserver {
 	}
 
 	@Override
+	public void releasing(String role) {
+		each((observer) -> observer.releasing(role));
+	}
+
+	@Override
 	public void keepAliveConfirmed(Duration roundTrip) {
 		each((observer) -> observer.keepAliveConfirmed(roundTrip));
 	}

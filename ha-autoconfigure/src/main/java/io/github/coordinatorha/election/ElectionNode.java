@@ -46,6 +46,8 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 
 	private final NodeSession session;
 
+	private final ElectionObserver observer;
+
 	private final ReentrantLock lifecycleLock = new ReentrantLock();
 
 	private volatile boolean running;
@@ -64,6 +66,7 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 	public ElectionNode(Client client, ElectionSettings settings, List<RoleDefinition> definitions,
 			ApplicationEventPublisher publisher, Runnable sessionLossAction, ElectionObserver observer) {
 		boolean elected = definitions.stream().anyMatch(RoleDefinition::activeStandby);
+		this.observer = observer;
 		Assert.isTrue(!elected || client != null, "An etcd client is needed for roles in active-standby mode");
 		EtcdKeys keys = new EtcdKeys(settings.rootPath(), settings.metaSubPath());
 		this.session = elected ? new NodeSession(client.getLeaseClient(),
@@ -179,6 +182,11 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 			this.running = false;
 			Map<RoleHandle, RoleStatus> farewells = new LinkedHashMap<>();
 			this.roles.values().forEach((role) -> farewells.put(role, role.stop()));
+			farewells.forEach((role, farewell) -> {
+				if (farewell != null) {
+					this.observer.releasing(role.name());
+				}
+			});
 			if (this.session != null) {
 				this.session.stop();
 			}

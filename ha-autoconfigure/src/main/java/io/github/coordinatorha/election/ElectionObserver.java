@@ -41,6 +41,17 @@ public interface ElectionObserver {
 	}
 
 	/**
+	 * This node is about to release a role it held, on a handover or at shutdown: it
+	 * already reports STANDBY (no new role work starts), and the ACTIVE key goes as soon
+	 * as this returns. An implementation may block, briefly and with a bound, to let
+	 * role work in flight finish, so that it never overlaps with the next active's. Not
+	 * called when the lease is lost: then the lease deadline is the bound.
+	 * @param role the role
+	 */
+	default void releasing(String role) {
+	}
+
+	/**
 	 * etcd confirmed a keepalive of this node's lease.
 	 * @param roundTrip from sending the keepalive to its answer
 	 */

@@ -640,6 +640,7 @@ final class RoleElection implements RoleHandle, SessionListener {
 		this.relinquishedTerm = resignedTerm;
 		this.phase = Phase.RESIGNING;
 		announce(RoleState.STANDBY, reason, null, null);
+		this.observer.releasing(this.name);
 		SessionLease lease = this.lease;
 		PutOption withLease = PutOption.builder().withLeaseId(lease.leaseId()).build();
 		EtcdCalls.bounded(this.kv.txn()

@@ -209,9 +209,60 @@ class OperationsTests {
 					&& registry.get("ha.session.keepalive").timer().count() > 0);
 	}
 
+	@Test
+	void anActiveWhoseHealthTurnsDownHandsTheRoleToItsStandbyWhenAsked() {
+		ConfigurableApplicationContext first = nodeWith(SickNode.class, "ha.health.resign-when-down=true",
+				"ha.health.check-interval=100ms");
+		await().atMost(Duration.ofSeconds(10)).until(() -> isActive(first));
+		ConfigurableApplicationContext second = nodeWith(SickNode.class, "ha.health.resign-when-down=true",
+				"ha.health.check-interval=100ms");
+		await().atMost(Duration.ofSeconds(10)).until(() -> rootCoord(health(second)).containsKey("activeServerId"));
+		first.getBean(Sickness.class).down = true;
+		await().atMost(Duration.ofSeconds(5)).until(() -> isActive(second));
+		assertThat(isActive(first)).isFalse();
+	}
+
+	private ConfigurableApplicationContext nodeWith(Class<?> configuration, String... properties) {
+		List<String> all = new ArrayList<>(List.of("ha.etcd.endpoints=" + etcd.endpoints(), "ha.session.ttl=2s",
+				"ha.etcd.request-timeout=1s", "ha.etcd.root-path=" + this.rootPath,
+				"rootCoord.activeStandby.enabled=true", "spring.main.banner-mode=off"));
+		all.addAll(List.of(properties));
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(configuration)
+			.web(WebApplicationType.NONE)
+			.properties(all.toArray(String[]::new))
+			.run();
+		this.nodes.add(context);
+		return context;
+	}
+
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class Node {
+
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class SickNode {
+
+		@org.springframework.context.annotation.Bean
+		Sickness sickness() {
+			return new Sickness();
+		}
+
+	}
+
+	/**
+	 * The application's own health, made DOWN by the test.
+	 */
+	static class Sickness implements HealthIndicator {
+
+		volatile boolean down;
+
+		@Override
+		public Health health() {
+			return this.down ? Health.down().withDetail("disk", "full").build() : Health.up().build();
+		}
 
 	}
 

@@ -6,7 +6,11 @@ import io.github.coordinatorha.autoconfigure.ConfiguredRoles;
 import io.github.coordinatorha.election.ElectionNode;
 import io.github.coordinatorha.health.ActiveOnlyReadinessStateHealthIndicator;
 import io.github.coordinatorha.health.ActiveStandbyHealthIndicator;
+import io.github.coordinatorha.health.UnhealthyActiveResigner;
+import io.github.coordinatorha.autoconfigure.ActiveStandbyProperties;
+import io.github.coordinatorha.election.RoleDefinition;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -14,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -37,6 +42,16 @@ public final class ActiveStandbyHealthAutoConfiguration {
 	@ConditionalOnMissingBean(name = "activeStandbyHealthIndicator")
 	ActiveStandbyHealthIndicator activeStandbyHealthIndicator(ElectionNode node) {
 		return new ActiveStandbyHealthIndicator(node);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("ha.health.resign-when-down")
+	@ConditionalOnClass(HealthEndpoint.class)
+	UnhealthyActiveResigner unhealthyActiveResigner(ObjectProvider<HealthEndpoint> healthEndpoint,
+			ActiveStandby activeStandby, ConfiguredRoles roles, ActiveStandbyProperties properties) {
+		return new UnhealthyActiveResigner(() -> healthEndpoint.getObject().health().getStatus(), activeStandby,
+				roles.roles().stream().filter(RoleDefinition::activeStandby).map(RoleDefinition::name).toList(),
+				properties.getHealth().getCheckInterval());
 	}
 
 	@Bean

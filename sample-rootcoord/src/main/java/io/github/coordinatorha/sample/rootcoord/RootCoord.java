@@ -1,5 +1,7 @@
 package io.github.coordinatorha.sample.rootcoord;
 
+import io.github.coordinatorha.ActiveOnly;
+import io.github.coordinatorha.ActiveOnlyContext;
 import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.BecameActiveEvent;
 import io.github.coordinatorha.BecameStandbyEvent;
@@ -11,6 +13,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -58,6 +61,19 @@ class RootCoord {
 		this.serving = false;
 		this.servingTerm = null;
 		logger.info("rootcoord is STANDBY (" + event.getReason() + ")");
+	}
+
+	/**
+	 * Keeps the timestamp window ahead of the clock. Runs on the active only, and only
+	 * once its state is loaded.
+	 */
+	@Scheduled(fixedDelay = 1000)
+	@ActiveOnly(FencedStore.ROLE)
+	public void refreshTimestampWindow() throws Exception {
+		if (this.serving && this.servingTerm != null
+				&& this.servingTerm.equals(ActiveOnlyContext.fencingToken())) {
+			this.timestamps.refreshWindow();
+		}
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.github.coordinatorha.sample.rootcoord;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * Starts the sample RootCoord. Run two with
@@ -9,6 +10,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * stands by and takes over when the first goes away.
  */
 @SpringBootApplication
+@EnableScheduling
 public class SampleRootCoordApplication {
 
 	public static void main(String[] args) {

@@ -1,0 +1,74 @@
+package io.github.coordinatorha;
+
+/**
+ * The term an {@link ActiveOnly} call runs in, for the code of that call.
+ *
+ * @since 0.1.0
+ */
+public final class ActiveOnlyContext {
+
+	private static final ThreadLocal<FencingToken> current = new ThreadLocal<>();
+
+	private ActiveOnlyContext() {
+	}
+
+	/**
+	 * The fencing token of the term the running {@link ActiveOnly} call was admitted in.
+	 * Pass it with every write the call makes so that the write fails if the node has
+	 * been deposed meanwhile.
+	 * @return the token
+	 * @throws IllegalStateException outside an {@link ActiveOnly} call, or for a role
+	 * with active-standby disabled (which has no term)
+	 */
+	public static FencingToken fencingToken() {
+		FencingToken token = current.get();
+		if (token == null) {
+			throw new IllegalStateException("No fencing token here: call this from a method annotated with"
+					+ " @ActiveOnly on a role in active-standby mode");
+		}
+		return token;
+	}
+
+	/**
+	 * Runs {@code call} with {@code token} as the current term. For the starter's own
+	 * interceptor.
+	 * @param token the token, or {@code null} for a role without a term
+	 * @param call the call
+	 * @param <T> its result type
+	 * @return its result
+	 * @throws Throwable what the call throws
+	 */
+	public static <T> T runIn(FencingToken token, Call<T> call) throws Throwable {
+		FencingToken previous = current.get();
+		current.set(token);
+		try {
+			return call.run();
+		}
+		finally {
+			if (previous == null) {
+				current.remove();
+			}
+			else {
+				current.set(previous);
+			}
+		}
+	}
+
+	/**
+	 * A call that may throw anything.
+	 *
+	 * @param <T> its result type
+	 */
+	@FunctionalInterface
+	public interface Call<T> {
+
+		/**
+		 * Runs the call.
+		 * @return its result
+		 * @throws Throwable what it throws
+		 */
+		T run() throws Throwable;
+
+	}
+
+}

@@ -1,0 +1,5 @@
+/**
+ * Work that runs only on the active: {@link io.github.coordinatorha.ActiveOnly} calls and
+ * {@link io.github.coordinatorha.RoleBound} lifecycles.
+ */
+package io.github.coordinatorha.activeonly;

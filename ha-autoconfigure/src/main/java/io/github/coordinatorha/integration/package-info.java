@@ -1,0 +1,4 @@
+/**
+ * Spring Integration interop: its leader events follow our election.
+ */
+package io.github.coordinatorha.integration;
