@@ -16,6 +16,7 @@ import io.github.coordinatorha.BecameStandbyEvent;
 import io.github.coordinatorha.NotActiveException;
 import io.github.coordinatorha.RoleBound;
 import io.github.coordinatorha.RoleTransitionEvent;
+import io.github.coordinatorha.TestApplications;
 import io.github.coordinatorha.TransitionReason;
 import io.github.coordinatorha.test.etcd.EtcdCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -25,9 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.Lifecycle;
 import org.springframework.context.SmartLifecycle;
@@ -79,14 +78,10 @@ class ActiveOnlyTests {
 	}
 
 	private ConfigurableApplicationContext node(int id, Class<?> configuration, String... properties) {
-		List<String> all = new ArrayList<>(List.of("ha.etcd.endpoints=" + etcd.endpoints(), "ha.session.ttl=2s",
-				"ha.etcd.request-timeout=1s", "ha.etcd.root-path=" + this.rootPath,
-				"rootCoord.activeStandby.enabled=true", "spring.main.banner-mode=off", "test.node=" + id));
-		all.addAll(List.of(properties));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(configuration)
-			.web(WebApplicationType.NONE)
-			.properties(all.toArray(String[]::new))
-			.run();
+		List<String> all = new ArrayList<>(List.of(properties));
+		all.add("test.node=" + id);
+		ConfigurableApplicationContext context = TestApplications.run(configuration, etcd.endpoints(), this.rootPath,
+				all.toArray(String[]::new));
 		this.nodes.add(context);
 		return context;
 	}

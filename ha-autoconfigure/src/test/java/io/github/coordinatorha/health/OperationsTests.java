@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.Handover;
+import io.github.coordinatorha.TestApplications;
 import io.github.coordinatorha.actuate.endpoint.ActiveStandbyEndpoint;
 import io.github.coordinatorha.actuate.endpoint.ActiveStandbyEndpoint.RoleDescriptor;
 import io.github.coordinatorha.election.RegisteredSession;
@@ -19,9 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -58,13 +57,8 @@ class OperationsTests {
 	}
 
 	private ConfigurableApplicationContext nodeOn(String endpoints, String... properties) {
-		List<String> all = new ArrayList<>(List.of("ha.etcd.endpoints=" + endpoints, "ha.session.ttl=2s",
-				"ha.etcd.request-timeout=1s", "ha.etcd.root-path=" + this.rootPath,
-				"rootCoord.activeStandby.enabled=true", "spring.main.banner-mode=off"));
-		all.addAll(List.of(properties));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(Node.class).web(WebApplicationType.NONE)
-			.properties(all.toArray(String[]::new))
-			.run();
+		ConfigurableApplicationContext context = TestApplications.run(Node.class, endpoints, this.rootPath,
+				properties);
 		this.nodes.add(context);
 		return context;
 	}
@@ -223,14 +217,8 @@ class OperationsTests {
 	}
 
 	private ConfigurableApplicationContext nodeWith(Class<?> configuration, String... properties) {
-		List<String> all = new ArrayList<>(List.of("ha.etcd.endpoints=" + etcd.endpoints(), "ha.session.ttl=2s",
-				"ha.etcd.request-timeout=1s", "ha.etcd.root-path=" + this.rootPath,
-				"rootCoord.activeStandby.enabled=true", "spring.main.banner-mode=off"));
-		all.addAll(List.of(properties));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(configuration)
-			.web(WebApplicationType.NONE)
-			.properties(all.toArray(String[]::new))
-			.run();
+		ConfigurableApplicationContext context = TestApplications.run(configuration, etcd.endpoints(), this.rootPath,
+				properties);
 		this.nodes.add(context);
 		return context;
 	}
