@@ -136,6 +136,8 @@ final class RoleElection implements RoleHandle, SessionListener {
 
 	private long relinquishedTerm;
 
+	private long releasingTerm;
+
 	private boolean activeSeen;
 
 	private long activeGoneAt;
@@ -233,7 +235,7 @@ final class RoleElection implements RoleHandle, SessionListener {
 		GetResponse response = EtcdCalls.await(EtcdCalls.bounded(this.kv.get(this.activeKey, range),
 				this.requestTimeout), this.requestTimeout);
 		RoleView snapshot = new RoleView(this.keys, this.serverName);
-		snapshot.reset(response.getKvs());
+		snapshot.reset(response.getKvs(), response.getHeader().getRevision());
 		long activeServerId = snapshot.active().map(ActiveHolder::serverId).orElse(0L);
 		List<RegisteredSession> sessions = new ArrayList<>();
 		for (KeyValue keyValue : response.getKvs()) {
@@ -438,7 +440,7 @@ final class RoleElection implements RoleHandle, SessionListener {
 			retryLater(this::sync);
 			return;
 		}
-		this.view.reset(response.getKvs());
+		this.view.reset(response.getKvs(), response.getHeader().getRevision());
 		WatchOption fromNextRevision = WatchOption.builder()
 			.withRange(this.rangeEnd)
 			.withRevision(response.getHeader().getRevision() + 1)
@@ -510,7 +512,11 @@ final class RoleElection implements RoleHandle, SessionListener {
 					// A claim whose answer we never got did succeed.
 					becomeActive(active.createRevision());
 				}
-				// Otherwise the key we gave up is about to be deleted: wait for the watch.
+				else {
+					// We gave this term up but the key is still ours: release it, or no one
+					// else could ever take the role.
+					release(active.createRevision());
+				}
 				return;
 			}
 			this.activeSeen = true;
@@ -595,7 +601,9 @@ final class RoleElection implements RoleHandle, SessionListener {
 			return;
 		}
 		if (response.isSucceeded()) {
-			becomeActive(response.getHeader().getRevision());
+			long term = response.getHeader().getRevision();
+			this.view.claimed(term, lease.leaseId(), ownSession());
+			becomeActive(term);
 			return;
 		}
 		response.getGetResponses().forEach((get) -> get.getKvs().forEach(this.view::observe));
@@ -649,12 +657,35 @@ final class RoleElection implements RoleHandle, SessionListener {
 					Op.put(sessionKeyBytes(), SessionCodec.encode(ownSession()), withLease))
 			.commit(), this.requestTimeout)
 			.whenCompleteAsync((response, failure) -> {
-				resigned(lease, failure);
+				resigned(lease, response, failure);
 				done.accept(failure);
 			}, this.executor);
 	}
 
-	private void resigned(SessionLease lease, Throwable failure) {
+	/**
+	 * Deletes an ACTIVE key of a term this node no longer serves, if it still exists.
+	 */
+	private void release(long staleTerm) {
+		if (this.releasingTerm == staleTerm) {
+			return;
+		}
+		this.releasingTerm = staleTerm;
+		logger.info("serverName: " + this.serverName + " releases the ACTIVE key of term " + staleTerm
+				+ ", which it no longer serves");
+		EtcdCalls.bounded(this.kv.txn()
+			.If(new Cmp(this.activeKey, Cmp.Op.EQUAL, CmpTarget.createRevision(staleTerm)))
+			.Then(Op.delete(this.activeKey, DeleteOption.DEFAULT))
+			.commit(), this.requestTimeout)
+			.whenCompleteAsync((response, failure) -> {
+				this.releasingTerm = 0;
+				if (failure == null && response.isSucceeded()) {
+					this.view.activeDeleted(response.getHeader().getRevision());
+				}
+				viewChanged();
+			}, this.executor);
+	}
+
+	private void resigned(SessionLease lease, TxnResponse response, Throwable failure) {
 		if (lease != this.lease || this.phase != Phase.RESIGNING) {
 			return;
 		}
@@ -664,6 +695,9 @@ final class RoleElection implements RoleHandle, SessionListener {
 					+ "); reading the keys again");
 			retryLater(this::sync);
 			return;
+		}
+		if (response.isSucceeded()) {
+			this.view.activeDeleted(response.getHeader().getRevision());
 		}
 		viewChanged();
 	}

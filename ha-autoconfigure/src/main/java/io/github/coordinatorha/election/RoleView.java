@@ -31,16 +31,25 @@ final class RoleView {
 
 	private ActiveHolder active;
 
+	/**
+	 * The revision at which {@link #active} was last known true. Our own claims and
+	 * resignations are applied as soon as etcd confirms them, before the watch reports
+	 * them; older news of the ACTIVE key that the watch delivers later is then ignored.
+	 */
+	private long activeRevision;
+
 	RoleView(EtcdKeys keys, String serverName) {
 		this.keys = keys;
 		this.serverName = serverName;
 		this.activeKey = keys.activeKey(serverName);
 	}
 
-	void reset(List<KeyValue> keyValues) {
+	void reset(List<KeyValue> keyValues, long revision) {
 		this.candidates.clear();
 		this.active = null;
+		this.activeRevision = 0;
 		keyValues.forEach(this::observe);
+		this.activeRevision = revision;
 	}
 
 	/**
@@ -53,7 +62,7 @@ final class RoleView {
 		else if (event.getEventType() == WatchEvent.EventType.DELETE) {
 			String key = EtcdCalls.string(event.getKeyValue().getKey());
 			if (key.equals(this.activeKey)) {
-				this.active = null;
+				activeDeleted(event.getKeyValue().getModRevision());
 			}
 			else {
 				this.candidates.remove(key);
@@ -67,14 +76,37 @@ final class RoleView {
 	void observe(KeyValue keyValue) {
 		String key = EtcdCalls.string(keyValue.getKey());
 		if (key.equals(this.activeKey)) {
-			this.active = new ActiveHolder(keyValue.getCreateRevision(), keyValue.getLease(),
-					SessionCodec.decode(keyValue.getValue()));
+			if (keyValue.getModRevision() > this.activeRevision) {
+				this.active = new ActiveHolder(keyValue.getCreateRevision(), keyValue.getLease(),
+						SessionCodec.decode(keyValue.getValue()));
+				this.activeRevision = keyValue.getModRevision();
+			}
 			return;
 		}
 		OptionalLong serverId = this.keys.sessionServerId(this.serverName, key);
 		if (serverId.isPresent()) {
 			this.candidates.put(key, new Candidate(key, serverId.getAsLong(), keyValue.getModRevision(),
 					SessionCodec.decode(keyValue.getValue())));
+		}
+	}
+
+	/**
+	 * Records a claim of ours that etcd confirmed at {@code revision}.
+	 */
+	void claimed(long revision, long leaseId, SessionInfo session) {
+		if (revision > this.activeRevision) {
+			this.active = new ActiveHolder(revision, leaseId, Optional.of(session));
+			this.activeRevision = revision;
+		}
+	}
+
+	/**
+	 * Records that the ACTIVE key was deleted at {@code revision}.
+	 */
+	void activeDeleted(long revision) {
+		if (revision > this.activeRevision) {
+			this.active = null;
+			this.activeRevision = revision;
 		}
 	}
 

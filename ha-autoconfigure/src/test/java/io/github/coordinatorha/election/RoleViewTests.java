@@ -19,14 +19,14 @@ class RoleViewTests {
 
 	@Test
 	void theSuccessorIsTheSessionWrittenLongestAgo() {
-		this.view.reset(List.of(session(7, 30), session(3, 20), session(5, 40)));
+		this.view.reset(List.of(session(7, 30), session(3, 20), session(5, 40)), 40);
 		assertThat(this.view.successor()).contains("by-dev/meta/session/rootcoord-3");
 		assertThat(this.view.successorServerIdExcluding("by-dev/meta/session/rootcoord-3")).isEqualTo(7);
 	}
 
 	@Test
 	void aRewrittenSessionGoesToTheBackOfTheQueue() {
-		this.view.reset(List.of(session(3, 20), session(5, 40)));
+		this.view.reset(List.of(session(3, 20), session(5, 40)), 40);
 		this.view.apply(new WatchEvent(session(3, 50), null, WatchEvent.EventType.PUT));
 		assertThat(this.view.successor()).contains("by-dev/meta/session/rootcoord-5");
 	}
@@ -34,7 +34,7 @@ class RoleViewTests {
 	@Test
 	void foreignValuesAndStoppingSessionsAreNotSuccessors() {
 		this.view.reset(List.of(keyValue("by-dev/meta/session/rootcoord-2", "not json", 10, 10, 0),
-				keyValue("by-dev/meta/session/rootcoord-3", json(3, true), 11, 11, 0), session(4, 12)));
+				keyValue("by-dev/meta/session/rootcoord-3", json(3, true), 11, 11, 0), session(4, 12)), 12);
 		assertThat(this.view.successor()).contains("by-dev/meta/session/rootcoord-4");
 		assertThat(this.view.candidateCount()).isEqualTo(3);
 	}
@@ -42,14 +42,14 @@ class RoleViewTests {
 	@Test
 	void keysOfOtherRolesInTheRangeAreIgnored() {
 		this.view.reset(List.of(keyValue("by-dev/meta/session/rootcoordx-1", json(1, false), 5, 5, 0),
-				keyValue("by-dev/meta/session/rootcoord-abc", json(1, false), 6, 6, 0)));
+				keyValue("by-dev/meta/session/rootcoord-abc", json(1, false), 6, 6, 0)), 6);
 		assertThat(this.view.successor()).isEmpty();
 		assertThat(this.view.active()).isEmpty();
 	}
 
 	@Test
 	void theActiveKeyIsTrackedWithItsCreateRevisionAndLease() {
-		this.view.reset(List.of(keyValue("by-dev/meta/session/rootcoord", json(9, false), 42, 42, 77)));
+		this.view.reset(List.of(keyValue("by-dev/meta/session/rootcoord", json(9, false), 42, 42, 77)), 42);
 		assertThat(this.view.active()).hasValueSatisfying((holder) -> {
 			assertThat(holder.createRevision()).isEqualTo(42);
 			assertThat(holder.leaseId()).isEqualTo(77);
@@ -63,11 +63,26 @@ class RoleViewTests {
 
 	@Test
 	void anActiveKeyWithAForeignValueIsStillHeld() {
-		this.view.reset(List.of(keyValue("by-dev/meta/session/rootcoord", "{oops", 42, 42, 0)));
+		this.view.reset(List.of(keyValue("by-dev/meta/session/rootcoord", "{oops", 42, 42, 0)), 42);
 		assertThat(this.view.active()).hasValueSatisfying((holder) -> {
 			assertThat(holder.serverId()).isZero();
 			assertThat(holder.address()).isNull();
 		});
+	}
+
+	@Test
+	void ourConfirmedClaimIsNotUndoneByOlderNewsFromTheWatch() {
+		this.view.reset(List.of(session(1, 10)), 10);
+		this.view.claimed(20, 5, new SessionInfo(1, "rootcoord", "a", true, true, "v", 5L, "h", false, null));
+		// the watch catches up with what happened before our claim: someone held the key and let go
+		this.view.apply(new WatchEvent(keyValue("by-dev/meta/session/rootcoord", json(7, false), 12, 12, 9), null,
+				WatchEvent.EventType.PUT));
+		this.view.apply(new WatchEvent(keyValue("by-dev/meta/session/rootcoord", "", 0, 13, 0), null,
+				WatchEvent.EventType.DELETE));
+		assertThat(this.view.active()).hasValueSatisfying((holder) -> assertThat(holder.createRevision()).isEqualTo(20));
+		this.view.apply(new WatchEvent(keyValue("by-dev/meta/session/rootcoord", "", 0, 25, 0), null,
+				WatchEvent.EventType.DELETE));
+		assertThat(this.view.active()).isEmpty();
 	}
 
 	private KeyValue session(long serverId, long modRevision) {

@@ -89,7 +89,7 @@ public final class NodeProcess implements AutoCloseable {
 						return;
 					}
 					exited = !this.process.isAlive();
-					Thread.sleep(5);
+					Thread.sleep(1);
 					continue;
 				}
 				if (next == '\n') {
@@ -222,6 +222,13 @@ public final class NodeProcess implements AutoCloseable {
 		this.process.destroy();
 		ProcessSignals.awaitExit(this.process, Duration.ofSeconds(30));
 		return this.process.exitValue();
+	}
+
+	/**
+	 * SIGINT, as Ctrl-C sends.
+	 */
+	public void interrupt() {
+		ProcessSignals.send(pid(), "INT");
 	}
 
 	/**
