@@ -415,6 +415,11 @@ final class RoleElection implements RoleHandle, SessionListener {
 		if (this.phase == Phase.JOINING || !this.viewCurrent) {
 			sync();
 		}
+		else {
+			this.view.sessionWritten(sessionKey(), lease.serverId(), response.getHeader().getRevision(),
+					Optional.of(ownSession()));
+			viewChanged();
+		}
 	}
 
 	/**
@@ -697,7 +702,9 @@ final class RoleElection implements RoleHandle, SessionListener {
 			return;
 		}
 		if (response.isSucceeded()) {
-			this.view.activeDeleted(response.getHeader().getRevision());
+			long revision = response.getHeader().getRevision();
+			this.view.activeDeleted(revision);
+			this.view.sessionWritten(sessionKey(), lease.serverId(), revision, Optional.of(ownSession()));
 		}
 		viewChanged();
 	}

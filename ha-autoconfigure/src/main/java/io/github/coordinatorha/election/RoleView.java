@@ -65,7 +65,10 @@ final class RoleView {
 				activeDeleted(event.getKeyValue().getModRevision());
 			}
 			else {
-				this.candidates.remove(key);
+				Candidate known = this.candidates.get(key);
+				if (known != null && known.modRevision() < event.getKeyValue().getModRevision()) {
+					this.candidates.remove(key);
+				}
 			}
 		}
 	}
@@ -85,8 +88,19 @@ final class RoleView {
 		}
 		OptionalLong serverId = this.keys.sessionServerId(this.serverName, key);
 		if (serverId.isPresent()) {
-			this.candidates.put(key, new Candidate(key, serverId.getAsLong(), keyValue.getModRevision(),
-					SessionCodec.decode(keyValue.getValue())));
+			sessionWritten(key, serverId.getAsLong(), keyValue.getModRevision(),
+					SessionCodec.decode(keyValue.getValue()));
+		}
+	}
+
+	/**
+	 * Records a session written at {@code revision}, ours as soon as etcd confirms it,
+	 * unless newer news of it is known already.
+	 */
+	void sessionWritten(String key, long serverId, long revision, Optional<SessionInfo> session) {
+		Candidate known = this.candidates.get(key);
+		if (known == null || known.modRevision() <= revision) {
+			this.candidates.put(key, new Candidate(key, serverId, revision, session));
 		}
 	}
 
