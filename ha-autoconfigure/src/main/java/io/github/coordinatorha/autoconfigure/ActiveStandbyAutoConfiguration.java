@@ -2,10 +2,13 @@ package io.github.coordinatorha.autoconfigure;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Supplier;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.autoconfigure.ActiveStandbyProperties.SessionLossAction;
 import io.github.coordinatorha.election.ElectionNode;
@@ -22,6 +25,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of the coordinators' active-standby election on etcd.
@@ -42,7 +46,17 @@ public final class ActiveStandbyAutoConfiguration {
 	@ConditionalOnMissingBean
 	@Conditional(OnActiveStandbyCondition.class)
 	Client haEtcdClient(ActiveStandbyProperties properties) {
-		return Client.builder().endpoints(EtcdEndpoints.parse(properties.getEtcd().getEndpoints())).build();
+		ActiveStandbyProperties.Etcd etcd = properties.getEtcd();
+		ClientBuilder builder = Client.builder().endpoints(EtcdEndpoints.parse(etcd.getEndpoints()));
+		if (StringUtils.hasText(etcd.getUsername())) {
+			if (etcd.getPassword() == null) {
+				throw new InvalidHaConfigurationException("ha.etcd.password",
+						"is missing while ha.etcd.username is set", "Set the password of that etcd user");
+			}
+			builder.user(ByteSequence.from(etcd.getUsername(), StandardCharsets.UTF_8))
+				.password(ByteSequence.from(etcd.getPassword(), StandardCharsets.UTF_8));
+		}
+		return builder.build();
 	}
 
 	@Bean

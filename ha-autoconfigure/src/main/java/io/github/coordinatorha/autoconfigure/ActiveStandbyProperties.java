@@ -138,6 +138,33 @@ public class ActiveStandbyProperties {
 		 */
 		private Duration requestTimeout = Duration.ofSeconds(3);
 
+		/**
+		 * User to authenticate as, when etcd has authentication enabled. Its role needs
+		 * read-write permission on the root path's prefix.
+		 */
+		private String username;
+
+		/**
+		 * Password of the user. Never logged or shown.
+		 */
+		private String password;
+
+		public String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(String username) {
+			this.username = username;
+		}
+
+		public String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(String password) {
+			this.password = password;
+		}
+
 		public List<String> getEndpoints() {
 			return this.endpoints;
 		}

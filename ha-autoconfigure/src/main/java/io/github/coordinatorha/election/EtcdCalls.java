@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.common.exception.EtcdException;
+import io.grpc.Status;
 
 /**
  * Small helpers every etcd call goes through: jetcd futures carry no deadline of their
@@ -65,6 +66,13 @@ final class EtcdCalls {
 		Throwable cause = unwrap(failure);
 		if (cause instanceof TimeoutException) {
 			return "etcd did not answer in time";
+		}
+		Status.Code code = Status.fromThrowable(cause).getCode();
+		if (code == Status.Code.UNAUTHENTICATED) {
+			return "etcd refused the credentials: authentication failed (check ha.etcd.username and ha.etcd.password)";
+		}
+		if (code == Status.Code.PERMISSION_DENIED || String.valueOf(cause.getMessage()).contains("permission denied")) {
+			return "etcd denied permission: the user's role needs readwrite on the prefix of ha.etcd.root-path";
 		}
 		String message = cause.getMessage();
 		if (cause instanceof EtcdException etcd) {

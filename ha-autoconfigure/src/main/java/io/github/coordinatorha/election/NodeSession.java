@@ -199,7 +199,11 @@ final class NodeSession {
 
 	private void scheduleKeepAlive(SessionLease lease, Duration delay) {
 		cancel(this.nextKeepAlive);
-		this.nextKeepAlive = this.executor.schedule(() -> keepAlive(lease), delay.toMillis(), TimeUnit.MILLISECONDS);
+		// Never later than halfway to the deadline: a slow grant (a cold JVM, a loaded
+		// host) can leave less than one interval of validity.
+		long remaining = Math.max(0, (this.validUntilNanos - this.clock.getAsLong()) / 2);
+		long delayNanos = Math.min(delay.toNanos(), remaining);
+		this.nextKeepAlive = this.executor.schedule(() -> keepAlive(lease), delayNanos, TimeUnit.NANOSECONDS);
 	}
 
 	private void scheduleDeadline(SessionLease lease) {

@@ -718,8 +718,13 @@ final class RoleElection implements RoleHandle, SessionListener {
 		FencingToken token = (state == RoleState.ACTIVE) ? new FencingToken(this.name, this.term) : null;
 		RoleStatus status = new RoleStatus(this.name, state, reason, serverId(),
 				(activeServerId != null) ? activeServerId : 0, activeAddress, token, since);
+		long previousActive = this.published.status().activeServerId();
 		this.published = new Published(status, (state == RoleState.ACTIVE) ? this.lease : null);
 		if (state == this.announced) {
+			if (state == RoleState.STANDBY && status.activeServerId() != previousActive
+					&& status.activeServerId() != 0) {
+				logStandby();
+			}
 			return;
 		}
 		this.observer.transitioned(this.name, this.announced, state, reason);

@@ -30,7 +30,7 @@ public final class Benchmark {
 
 	private static final String TAKEOVER = "rootcoord switch from standby to active";
 
-	private static final String STANDBY = "rootcoord is STANDBY \\(ANOTHER_NODE_ACTIVE\\)";
+	private static final String STANDBY = "is in STANDBY \\.\\.\\. \\(active: serverId";
 
 	private static final Duration WAIT = Duration.ofSeconds(90);
 

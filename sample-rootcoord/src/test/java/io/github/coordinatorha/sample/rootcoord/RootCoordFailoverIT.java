@@ -36,7 +36,7 @@ class RootCoordFailoverIT {
 
 	private static final String TAKEOVER = "quit STANDBY mode, this node will become ACTIVE";
 
-	private static final String STANDBY = "rootcoord is STANDBY \\(ANOTHER_NODE_ACTIVE\\)";
+	private static final String STANDBY = "is in STANDBY \\.\\.\\. \\(active: serverId";
 
 	private static EtcdCluster etcd;
 
