@@ -3,6 +3,7 @@ package io.github.coordinatorha.activeonly;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.coordinatorha.BecameActiveEvent;
 import io.github.coordinatorha.BecameStandbyEvent;
@@ -19,6 +20,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.util.ClassUtils;
 
 /**
  * Starts the {@link RoleBound} beans of a role when this node becomes ACTIVE and stops
@@ -36,7 +38,7 @@ public class RoleBoundLifecycles implements ApplicationListener<RoleTransitionEv
 
 	private final ConfigurableListableBeanFactory beanFactory;
 
-	private final Map<String, List<Lifecycle>> byRole = new java.util.concurrent.ConcurrentHashMap<>();
+	private final Map<String, List<Lifecycle>> byRole = new ConcurrentHashMap<>();
 
 	public RoleBoundLifecycles(ConfigurableListableBeanFactory beanFactory) {
 		this.beanFactory = beanFactory;
@@ -47,7 +49,7 @@ public class RoleBoundLifecycles implements ApplicationListener<RoleTransitionEv
 		Map<String, Lifecycle> lifecycles = this.beanFactory.getBeansOfType(Lifecycle.class, false, false);
 		lifecycles.forEach((name, lifecycle) -> {
 			RoleBound roleBound = AnnotationUtils.findAnnotation(
-					org.springframework.util.ClassUtils.getUserClass(lifecycle), RoleBound.class);
+					ClassUtils.getUserClass(lifecycle), RoleBound.class);
 			if (roleBound == null) {
 				return;
 			}

@@ -1,5 +1,8 @@
 package io.github.coordinatorha.election;
 
+import java.time.Duration;
+import java.util.List;
+
 import io.etcd.jetcd.op.Cmp;
 import io.github.coordinatorha.FencingToken;
 import io.github.coordinatorha.Handover;
@@ -27,7 +30,7 @@ interface RoleHandle {
 	/**
 	 * Reads every registered session of the role from etcd, on the caller's thread.
 	 */
-	java.util.List<RegisteredSession> registeredSessions() throws Exception;
+	List<RegisteredSession> registeredSessions() throws Exception;
 
 	void start();
 
@@ -41,6 +44,6 @@ interface RoleHandle {
 	/**
 	 * Publishes the stop announced by {@link #stop()} and releases the role's threads.
 	 */
-	void close(RoleStatus farewell, java.time.Duration timeout);
+	void close(RoleStatus farewell, Duration timeout);
 
 }

@@ -2,6 +2,7 @@ package io.github.coordinatorha.election;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import io.etcd.jetcd.op.Cmp;
 import io.github.coordinatorha.BecameActiveEvent;
@@ -59,8 +60,8 @@ final class StaticRole implements RoleHandle {
 	}
 
 	@Override
-	public java.util.List<RegisteredSession> registeredSessions() {
-		return java.util.List.of();
+	public List<RegisteredSession> registeredSessions() {
+		return List.of();
 	}
 
 	@Override

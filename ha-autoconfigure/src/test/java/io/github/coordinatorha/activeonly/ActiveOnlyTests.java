@@ -18,11 +18,10 @@ import io.github.coordinatorha.RoleBound;
 import io.github.coordinatorha.RoleTransitionEvent;
 import io.github.coordinatorha.TestApplications;
 import io.github.coordinatorha.TransitionReason;
-import io.github.coordinatorha.test.etcd.EtcdCluster;
-import org.junit.jupiter.api.AfterAll;
+import io.github.coordinatorha.test.etcd.EtcdExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.SpringBootConfiguration;
@@ -48,7 +47,8 @@ class ActiveOnlyTests {
 
 	private static final String ROOT = "rootCoord";
 
-	private static EtcdCluster etcd;
+	@RegisterExtension
+	static final EtcdExtension etcd = EtcdExtension.single();
 
 	/** Every job run on every node of a test: node, start, end, term. */
 	static final List<long[]> runs = new CopyOnWriteArrayList<>();
@@ -59,16 +59,6 @@ class ActiveOnlyTests {
 	private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
 
 	private final String rootPath = "work-" + System.nanoTime();
-
-	@BeforeAll
-	static void startEtcd() {
-		etcd = EtcdCluster.single();
-	}
-
-	@AfterAll
-	static void stopEtcd() {
-		etcd.close();
-	}
 
 	@AfterEach
 	void stopNodes() {

@@ -20,11 +20,11 @@ import io.github.coordinatorha.RoleStatus;
 import io.github.coordinatorha.RoleTransitionEvent;
 import io.github.coordinatorha.TransitionReason;
 import io.github.coordinatorha.test.etcd.EtcdCluster;
-import org.junit.jupiter.api.AfterAll;
+import io.github.coordinatorha.test.etcd.EtcdExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -37,21 +37,12 @@ class ElectionNodeTests {
 
 	private static final String ROOT = "rootCoord";
 
-	private static EtcdCluster etcd;
+	@RegisterExtension
+	static final EtcdExtension etcd = EtcdExtension.single();
 
 	private final List<TestNode> nodes = new ArrayList<>();
 
 	private String rootPath;
-
-	@BeforeAll
-	static void startEtcd() {
-		etcd = EtcdCluster.single();
-	}
-
-	@AfterAll
-	static void stopEtcd() {
-		etcd.close();
-	}
 
 	@BeforeEach
 	void isolateKeys() {
@@ -67,7 +58,7 @@ class ElectionNodeTests {
 	private TestNode node(String... properties) {
 		List<String> all = new ArrayList<>(List.of("ha.etcd.root-path=" + this.rootPath));
 		all.addAll(List.of(properties));
-		TestNode node = TestNode.start(etcd, all.toArray(String[]::new));
+		TestNode node = TestNode.start(etcd.cluster(), all.toArray(String[]::new));
 		this.nodes.add(node);
 		return node;
 	}

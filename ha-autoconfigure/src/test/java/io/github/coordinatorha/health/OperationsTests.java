@@ -12,12 +12,12 @@ import io.github.coordinatorha.actuate.endpoint.ActiveStandbyEndpoint;
 import io.github.coordinatorha.actuate.endpoint.ActiveStandbyEndpoint.RoleDescriptor;
 import io.github.coordinatorha.election.RegisteredSession;
 import io.github.coordinatorha.test.etcd.EtcdCluster;
+import io.github.coordinatorha.test.etcd.EtcdExtension;
 import io.github.coordinatorha.test.etcd.Ports;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -35,21 +35,12 @@ import static org.awaitility.Awaitility.await;
  */
 class OperationsTests {
 
-	private static EtcdCluster etcd;
+	@RegisterExtension
+	static final EtcdExtension etcd = EtcdExtension.single();
 
 	private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
 
 	private final String rootPath = "ops-" + System.nanoTime();
-
-	@BeforeAll
-	static void startEtcd() {
-		etcd = EtcdCluster.single();
-	}
-
-	@AfterAll
-	static void stopEtcd() {
-		etcd.close();
-	}
 
 	@AfterEach
 	void stopNodes() {

@@ -5,10 +5,9 @@ import java.time.Duration;
 import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.TestApplications;
 import io.github.coordinatorha.election.ElectionNode;
-import io.github.coordinatorha.test.etcd.EtcdCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.github.coordinatorha.test.etcd.EtcdExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -29,23 +28,15 @@ class EtcdAuthenticationTests {
 
 	private static final String SECRET = "s3cr3t-Pa55";
 
-	private static EtcdCluster etcd;
-
-	@BeforeAll
-	static void startEtcdWithAuthentication() {
-		etcd = EtcdCluster.single();
-		etcd.etcdctl("user", "add", "root:rootpw");
-		etcd.etcdctl("role", "add", "coordinators");
-		etcd.etcdctl("role", "grant-permission", "coordinators", "--prefix=true", "readwrite", "by-dev/");
-		etcd.etcdctl("user", "add", "app:" + SECRET);
-		etcd.etcdctl("user", "grant-role", "app", "coordinators");
-		etcd.etcdctl("auth", "enable");
-	}
-
-	@AfterAll
-	static void stopEtcd() {
-		etcd.close();
-	}
+	@RegisterExtension
+	static final EtcdExtension etcd = EtcdExtension.single().withSetup((cluster) -> {
+		cluster.etcdctl("user", "add", "root:rootpw");
+		cluster.etcdctl("role", "add", "coordinators");
+		cluster.etcdctl("role", "grant-permission", "coordinators", "--prefix=true", "readwrite", "by-dev/");
+		cluster.etcdctl("user", "add", "app:" + SECRET);
+		cluster.etcdctl("user", "grant-role", "app", "coordinators");
+		cluster.etcdctl("auth", "enable");
+	});
 
 	private static ConfigurableApplicationContext node(String rootPath, String password) {
 		return TestApplications.run(Node.class, etcd.endpoints(), rootPath, "ha.etcd.username=app",

@@ -16,11 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.coordinatorha.test.etcd.EtcdCluster;
+import io.github.coordinatorha.test.etcd.EtcdExtension;
 import io.github.coordinatorha.test.etcd.NodeProcess;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +38,8 @@ class RootCoordFailoverIT {
 
 	private static final String STANDBY = "is in STANDBY \\.\\.\\. \\(active: serverId";
 
-	private static EtcdCluster etcd;
+	@RegisterExtension
+	static final EtcdExtension etcd = EtcdExtension.single();
 
 	private final List<NodeProcess> nodes = new ArrayList<>();
 
@@ -46,16 +47,6 @@ class RootCoordFailoverIT {
 
 	@TempDir
 	Path logs;
-
-	@BeforeAll
-	static void startEtcd() {
-		etcd = EtcdCluster.single();
-	}
-
-	@AfterAll
-	static void stopEtcd() {
-		etcd.close();
-	}
 
 	@AfterEach
 	void stopNodes() {
@@ -111,9 +102,9 @@ class RootCoordFailoverIT {
 	@Test
 	void idsNeverRepeatAcrossFailoversAndAStandbyNamesTheActive() throws Exception {
 		int[] ports = { freePort(), freePort() };
-		NodeProcess[] nodes = { startNode("a", "2s", etcd, ports[0]), null };
+		NodeProcess[] nodes = { startNode("a", "2s", etcd.cluster(), ports[0]), null };
 		nodes[0].awaitLine(ACTIVE, Duration.ofSeconds(60));
-		nodes[1] = startNode("b", "2s", etcd, ports[1]);
+		nodes[1] = startNode("b", "2s", etcd.cluster(), ports[1]);
 		nodes[1].awaitLine(STANDBY, Duration.ofSeconds(60));
 		List<Long> ids = new ArrayList<>();
 		int active = 0;
@@ -136,7 +127,7 @@ class RootCoordFailoverIT {
 			await().atMost(Duration.ofSeconds(20)).until(() -> post(ports[standby], "/api/v1/ids?count=3").statusCode() == 200);
 			ids.add(firstOf(post(ports[standby], "/api/v1/ids?count=3")));
 			assertThat(ids.get(takeover)).isGreaterThan(ids.get(takeover - 1));
-			nodes[active] = startNode("node" + round, "2s", etcd, ports[active]);
+			nodes[active] = startNode("node" + round, "2s", etcd.cluster(), ports[active]);
 			nodes[active].awaitLine(STANDBY, Duration.ofSeconds(60));
 			active = standby;
 		}
@@ -174,7 +165,7 @@ class RootCoordFailoverIT {
 	}
 
 	private NodeProcess startNode(String name, String ttl) {
-		return startNode(name, ttl, etcd);
+		return startNode(name, ttl, etcd.cluster());
 	}
 
 	private NodeProcess startNode(String name, String ttl, EtcdCluster cluster, String... extra) {
