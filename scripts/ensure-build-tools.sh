@@ -164,6 +164,14 @@ if ! check; then
 	fi
 fi
 
+# The TLS tests make their certificates with openssl.
+if ! command -v openssl >/dev/null 2>&1; then
+	can_install || die "openssl is missing (the TLS tests make certificates with it): install it, e.g. 'sudo apt-get install openssl'"
+	say "installing openssl with apt-get..."
+	{ "${sudo[@]}" apt-get update && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-upgrade openssl; } >&2 ||
+		die "'apt-get install -y openssl' failed"
+fi
+
 say "using Maven ${mvn_ver} on Java ${mvn_java}"
 for name in "${exports[@]}"; do
 	printf 'export %s=%q\n' "$name" "${!name}"

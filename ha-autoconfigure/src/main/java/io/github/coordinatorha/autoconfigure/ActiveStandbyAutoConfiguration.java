@@ -2,13 +2,10 @@ package io.github.coordinatorha.autoconfigure;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Supplier;
 
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.ClientBuilder;
 import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.autoconfigure.ActiveStandbyProperties.SessionLossAction;
 import io.github.coordinatorha.election.ElectionNode;
@@ -19,20 +16,21 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
-import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of the coordinators' active-standby election on etcd.
  *
  * @since 0.1.0
  */
-@AutoConfiguration
+@AutoConfiguration(after = SslAutoConfiguration.class)
 @EnableConfigurationProperties(ActiveStandbyProperties.class)
 public final class ActiveStandbyAutoConfiguration {
 
@@ -45,18 +43,8 @@ public final class ActiveStandbyAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	@Conditional(OnActiveStandbyCondition.class)
-	Client haEtcdClient(ActiveStandbyProperties properties) {
-		ActiveStandbyProperties.Etcd etcd = properties.getEtcd();
-		ClientBuilder builder = Client.builder().endpoints(EtcdEndpoints.parse(etcd.getEndpoints()));
-		if (StringUtils.hasText(etcd.getUsername())) {
-			if (etcd.getPassword() == null) {
-				throw new InvalidHaConfigurationException("ha.etcd.password",
-						"is missing while ha.etcd.username is set", "Set the password of that etcd user");
-			}
-			builder.user(ByteSequence.from(etcd.getUsername(), StandardCharsets.UTF_8))
-				.password(ByteSequence.from(etcd.getPassword(), StandardCharsets.UTF_8));
-		}
-		return builder.build();
+	Client haEtcdClient(ActiveStandbyProperties properties, ObjectProvider<SslBundles> sslBundles) {
+		return EtcdClients.create(properties.getEtcd(), sslBundles.getIfAvailable());
 	}
 
 	@Bean

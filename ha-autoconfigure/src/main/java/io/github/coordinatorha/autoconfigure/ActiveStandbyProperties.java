@@ -149,6 +149,12 @@ public class ActiveStandbyProperties {
 		 */
 		private String password;
 
+		private final Ssl ssl = new Ssl();
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
 		public String getUsername() {
 			return this.username;
 		}
@@ -195,6 +201,43 @@ public class ActiveStandbyProperties {
 
 		public void setRequestTimeout(Duration requestTimeout) {
 			this.requestTimeout = requestTimeout;
+		}
+
+	}
+
+	/**
+	 * TLS to etcd. On when enabled, when a bundle is named, or when the endpoints use
+	 * {@code https://}.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Whether to talk to etcd over TLS. Without a bundle, etcd's certificate must be
+		 * trusted by the JVM's default trust store.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Name of the SSL bundle (under {@code spring.ssl.bundle}) that holds the CA that
+		 * signed etcd's certificate and, for mutual TLS, this node's client certificate and
+		 * private key: PEM files or PEM text, or Java key stores.
+		 */
+		private String bundle;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
 		}
 
 	}

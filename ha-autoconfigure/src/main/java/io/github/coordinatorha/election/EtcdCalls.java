@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import javax.net.ssl.SSLException;
+
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.grpc.Status;
@@ -74,11 +76,40 @@ final class EtcdCalls {
 		if (code == Status.Code.PERMISSION_DENIED || String.valueOf(cause.getMessage()).contains("permission denied")) {
 			return "etcd denied permission: the user's role needs readwrite on the prefix of ha.etcd.root-path";
 		}
+		String tls = tlsProblem(cause);
+		if (tls != null) {
+			return tls;
+		}
 		String message = cause.getMessage();
 		if (cause instanceof EtcdException etcd) {
 			return "etcd error " + etcd.getErrorCode() + ": " + message;
 		}
 		return cause.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+	}
+
+	private static String tlsProblem(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SSLException) {
+				String message = String.valueOf(cause.getMessage());
+				if (message.contains("PKIX") || message.contains("certificate_unknown")
+						|| message.contains("No subject alternative")) {
+					return "etcd's TLS certificate is not trusted (" + message + "): put the CA that signed it in the"
+							+ " truststore of the SSL bundle named by ha.etcd.ssl.bundle, and make sure the"
+							+ " certificate names the endpoint's host";
+				}
+				if (message.contains("alert")) {
+					return "etcd refused the TLS handshake (" + message + "): for mutual TLS, give the SSL bundle"
+							+ " named by ha.etcd.ssl.bundle a client certificate signed by a CA etcd trusts, and its"
+							+ " private key";
+				}
+				if (message.contains("SSL/TLS record")) {
+					return "etcd does not speak TLS on that port (" + message + "): use http:// endpoints and no"
+							+ " ha.etcd.ssl settings, or enable TLS on etcd";
+				}
+				return "TLS to etcd failed: " + message;
+			}
+		}
+		return null;
 	}
 
 	static boolean isLeaseNotFound(Throwable failure) {

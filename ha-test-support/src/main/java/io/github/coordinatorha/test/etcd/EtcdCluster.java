@@ -26,10 +26,12 @@ public final class EtcdCluster implements AutoCloseable {
 
 	private String token;
 
+	private final ClientTls tls;
 
 	private final Thread shutdownHook = new Thread(this::killQuietly, "etcd-cluster-cleanup");
 
-	private EtcdCluster(int size) {
+	private EtcdCluster(int size, ClientTls tls) {
+		this.tls = tls;
 		try {
 			this.home = Files.createTempDirectory("etcd-cluster-");
 		}
@@ -38,7 +40,8 @@ public final class EtcdCluster implements AutoCloseable {
 		}
 		this.token = "t-" + System.nanoTime();
 		for (int i = 0; i < size; i++) {
-			this.members.add(new EtcdMember("n" + (i + 1), Ports.free(), Ports.free(), this.home, this::clusterFlags));
+			this.members.add(new EtcdMember("n" + (i + 1), Ports.free(), Ports.free(), this.home, this::memberFlags,
+					(tls != null) ? "https" : "http"));
 		}
 		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
 	}
@@ -57,7 +60,24 @@ public final class EtcdCluster implements AutoCloseable {
 	 * @return the cluster
 	 */
 	public static EtcdCluster start(int size) {
-		EtcdCluster cluster = new EtcdCluster(size);
+		return start(new EtcdCluster(size, null));
+	}
+
+	/**
+	 * Starts a cluster that serves clients over TLS only, with the server certificate of
+	 * {@code certificates}, and waits until every member answers. Peers talk plain HTTP on
+	 * loopback.
+	 * @param size the number of members
+	 * @param certificates the certificates
+	 * @param clientCertificates whether clients must present a certificate signed by the
+	 * CA (mutual TLS)
+	 * @return the cluster
+	 */
+	public static EtcdCluster startWithTls(int size, TestCertificates certificates, boolean clientCertificates) {
+		return start(new EtcdCluster(size, new ClientTls(certificates, clientCertificates)));
+	}
+
+	private static EtcdCluster start(EtcdCluster cluster) {
 		try {
 			cluster.startAll();
 		}
@@ -66,6 +86,14 @@ public final class EtcdCluster implements AutoCloseable {
 			throw ex;
 		}
 		return cluster;
+	}
+
+	private List<String> memberFlags() {
+		List<String> flags = new ArrayList<>(clusterFlags());
+		if (this.tls != null) {
+			flags.addAll(this.tls.serverFlags());
+		}
+		return flags;
 	}
 
 	private List<String> clusterFlags() {
@@ -244,6 +272,9 @@ public final class EtcdCluster implements AutoCloseable {
 		command.add("--endpoints=" + String.join(",", endpoints));
 		command.add("--dial-timeout=2s");
 		command.add("--command-timeout=5s");
+		if (this.tls != null) {
+			command.addAll(this.tls.etcdctlFlags());
+		}
 		command.addAll(List.of(args));
 		ProcessBuilder builder = new ProcessBuilder(command);
 		builder.environment().keySet().removeIf((key) -> key.startsWith("ETCD"));
@@ -308,6 +339,25 @@ public final class EtcdCluster implements AutoCloseable {
 		catch (IllegalStateException ex) {
 			// the JVM is already shutting down
 		}
+	}
+
+	private record ClientTls(TestCertificates certificates, boolean clientCertificates) {
+
+		List<String> serverFlags() {
+			List<String> flags = new ArrayList<>(List.of("--cert-file", this.certificates.file("server.pem").toString(),
+					"--key-file", this.certificates.file("server.key").toString()));
+			if (this.clientCertificates) {
+				// etcd asks for client certificates whenever it has a CA for them
+				flags.addAll(List.of("--client-cert-auth", "--trusted-ca-file", this.certificates.ca().toString()));
+			}
+			return flags;
+		}
+
+		List<String> etcdctlFlags() {
+			return List.of("--cacert=" + this.certificates.ca(), "--cert=" + this.certificates.file("client.pem"),
+					"--key=" + this.certificates.file("client.key"));
+		}
+
 	}
 
 }

@@ -26,10 +26,14 @@ public final class EtcdMember {
 
 	private final Supplier<List<String>> clusterFlags;
 
+	private final String scheme;
+
 	private Process process;
 
-	EtcdMember(String name, int clientPort, int peerPort, Path home, Supplier<List<String>> clusterFlags) {
+	EtcdMember(String name, int clientPort, int peerPort, Path home, Supplier<List<String>> clusterFlags,
+			String scheme) {
 		this.name = name;
+		this.scheme = scheme;
 		this.clientPort = clientPort;
 		this.peerPort = peerPort;
 		this.dataDir = home.resolve(name + ".etcd");
@@ -46,11 +50,12 @@ public final class EtcdMember {
 	}
 
 	/**
-	 * The client URL, {@code http://127.0.0.1:PORT}.
+	 * The client URL, {@code http://127.0.0.1:PORT}, or {@code https://} when the
+	 * cluster serves clients over TLS.
 	 * @return the URL
 	 */
 	public String clientEndpoint() {
-		return "http://127.0.0.1:" + this.clientPort;
+		return this.scheme + "://127.0.0.1:" + this.clientPort;
 	}
 
 	/**
