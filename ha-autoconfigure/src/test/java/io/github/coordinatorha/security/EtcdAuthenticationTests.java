@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.TestApplications;
+import io.github.coordinatorha.actuate.endpoint.ActiveStandbyEndpoint;
 import io.github.coordinatorha.election.ElectionNode;
 import io.github.coordinatorha.test.etcd.EtcdExtension;
 import org.junit.jupiter.api.Test;
@@ -11,11 +12,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.actuate.context.properties.ConfigurationPropertiesReportEndpoint;
+import org.springframework.boot.actuate.env.EnvironmentEndpoint;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import io.github.coordinatorha.autoconfigure.ActiveStandbyAutoConfiguration;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -75,9 +81,38 @@ class EtcdAuthenticationTests {
 		}
 	}
 
+	@Test
+	void secretsNeverShowInHealthTheEndpointsOrTheLog(CapturedOutput output) {
+		String[] properties = { "ha.etcd.username=app", "ha.etcd.password=" + SECRET,
+				"management.endpoints.jmx.exposure.include=*", "spring.jmx.enabled=true",
+				"management.endpoints.access.default=read-only" };
+		try (ConfigurableApplicationContext node = TestApplications.run(Application.class, etcd.endpoints(),
+				"by-dev", properties)) {
+			await().atMost(Duration.ofSeconds(15)).until(() -> node.getBean(ActiveStandby.class).isActive("rootCoord"));
+			JsonMapper json = JsonMapper.builder().build();
+			String health = json.writeValueAsString(
+					node.getBean(HealthEndpoint.class).healthForPath("activeStandby"));
+			String roles = json.writeValueAsString(node.getBean(ActiveStandbyEndpoint.class).roles());
+			String configProps = json
+				.writeValueAsString(node.getBean(ConfigurationPropertiesReportEndpoint.class).configurationProperties());
+			String environment = json.writeValueAsString(node.getBean(EnvironmentEndpoint.class).environment(null));
+			assertThat(health).contains("rootCoord").doesNotContain(SECRET);
+			assertThat(roles).contains("rootCoord").doesNotContain(SECRET);
+			assertThat(configProps).contains("ha.etcd").contains("password").doesNotContain(SECRET);
+			assertThat(environment).contains("ha.etcd.password").doesNotContain(SECRET);
+		}
+		assertThat(output).contains("register ACTIVE service successfully").doesNotContain(SECRET);
+	}
+
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@ImportAutoConfiguration(ActiveStandbyAutoConfiguration.class)
 	static class Node {
+
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class Application {
 
 	}
 
