@@ -63,6 +63,18 @@ public interface ActiveStandby {
 	Cmp fencingGuard(String role);
 
 	/**
+	 * The guard of a term whose token was taken earlier, for work that began in that
+	 * term: the transaction succeeds only while the role's ACTIVE key is still the one
+	 * of that term, whatever this node believes now. Never throws for a term that has
+	 * ended; the transaction fails instead.
+	 * @param token a token from {@link #fencingToken(String)}
+	 * @return the guard
+	 * @throws IllegalArgumentException if the token's role is not configured
+	 * @throws IllegalStateException if the role has active-standby disabled
+	 */
+	Cmp fencingGuard(FencingToken token);
+
+	/**
 	 * Hands the role over to a standby, for a rolling upgrade: if this node is active
 	 * and a standby is registered, this node resigns and the oldest standby takes over
 	 * within milliseconds; this node stays a candidate. Never leaves the role without a

@@ -120,6 +120,11 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 		return role(role).fencingGuard();
 	}
 
+	@Override
+	public Cmp fencingGuard(FencingToken token) {
+		return role(token.role()).fencingGuard(token);
+	}
+
 	/**
 	 * Reads every registered session of a role from etcd, on the caller's thread and
 	 * within the request timeout. A role with active-standby disabled has none.

@@ -128,6 +128,10 @@ final class NodeSession {
 			if (this.serverId == 0) {
 				this.serverId = this.serverIds.allocate();
 			}
+			else {
+				// etcd may have been wiped since: keep the counter from handing out our ID again
+				this.serverIds.reserve(this.serverId);
+			}
 			SessionLease lease = new SessionLease(++this.epoch, granted, this.serverId, ttl, Instant.now());
 			this.problem = null;
 			this.validUntilNanos = sentAt + validity(ttl);

@@ -209,7 +209,12 @@ final class RoleElection implements RoleHandle, SessionListener {
 
 	@Override
 	public Cmp fencingGuard() {
-		return new Cmp(this.activeKey, Cmp.Op.EQUAL, CmpTarget.createRevision(fencingToken().revision()));
+		return fencingGuard(fencingToken());
+	}
+
+	@Override
+	public Cmp fencingGuard(FencingToken token) {
+		return new Cmp(this.activeKey, Cmp.Op.EQUAL, CmpTarget.createRevision(token.revision()));
 	}
 
 	@Override

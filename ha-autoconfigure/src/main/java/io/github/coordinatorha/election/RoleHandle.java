@@ -25,6 +25,8 @@ interface RoleHandle {
 
 	Cmp fencingGuard();
 
+	Cmp fencingGuard(FencingToken token);
+
 	Handover handOver();
 
 	/**

@@ -1,6 +1,7 @@
 package io.github.coordinatorha.election;
 
 import java.time.Duration;
+import java.util.function.LongUnaryOperator;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
@@ -34,19 +35,36 @@ final class ServerIdAllocator {
 	}
 
 	long allocate() throws Exception {
+		return update((current) -> current + 1, "allocate a server ID from");
+	}
+
+	/**
+	 * Raises the counter to a server ID already in use, when it is lower or gone (etcd
+	 * restored from an old backup, or wiped), so that no later node gets that ID.
+	 */
+	void reserve(long serverId) throws Exception {
+		update((current) -> Math.max(current, serverId), "raise to " + serverId + " the server ID counter");
+	}
+
+	/**
+	 * Sets the counter (0 when absent) to {@code change} of its value by compare-and-swap,
+	 * unless that leaves it as it is.
+	 * @return the counter's value afterwards
+	 */
+	private long update(LongUnaryOperator change, String purpose) throws Exception {
 		ByteSequence key = EtcdCalls.bytes(this.counterKey);
 		for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 			GetResponse current = EtcdCalls.await(EtcdCalls.bounded(this.kv.get(key), this.timeout), this.timeout);
-			long next;
-			Cmp unchanged;
-			if (current.getKvs().isEmpty()) {
-				next = 1;
-				unchanged = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0));
-			}
-			else {
+			long value = 0;
+			Cmp unchanged = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0));
+			if (!current.getKvs().isEmpty()) {
 				KeyValue counter = current.getKvs().get(0);
-				next = parse(counter.getValue()) + 1;
+				value = parse(counter.getValue());
 				unchanged = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(counter.getModRevision()));
+			}
+			long next = change.applyAsLong(value);
+			if (next == value && !current.getKvs().isEmpty()) {
+				return value;
 			}
 			TxnResponse swap = EtcdCalls.await(EtcdCalls.bounded(this.kv.txn()
 				.If(unchanged)
@@ -56,8 +74,8 @@ final class ServerIdAllocator {
 				return next;
 			}
 		}
-		throw new IllegalStateException("Could not allocate a server ID from '" + this.counterKey + "' after "
-				+ MAX_ATTEMPTS + " attempts: too many nodes are starting at once; the node will retry");
+		throw new IllegalStateException("Could not " + purpose + " '" + this.counterKey + "' after " + MAX_ATTEMPTS
+				+ " attempts: too many nodes are starting at once; the node will retry");
 	}
 
 	private long parse(ByteSequence value) {

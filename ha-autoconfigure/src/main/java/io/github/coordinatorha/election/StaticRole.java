@@ -60,6 +60,11 @@ final class StaticRole implements RoleHandle {
 	}
 
 	@Override
+	public Cmp fencingGuard(FencingToken token) {
+		throw noTerm();
+	}
+
+	@Override
 	public List<RegisteredSession> registeredSessions() {
 		return List.of();
 	}

@@ -1,0 +1,215 @@
+package io.github.coordinatorha.chaos;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import io.github.coordinatorha.test.etcd.EtcdCluster;
+import io.github.coordinatorha.test.etcd.EtcdMember;
+import io.github.coordinatorha.test.etcd.NodeProcess;
+import io.github.coordinatorha.test.etcd.TcpProxy;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Chaos node processes on a real etcd cluster, each reaching every member through a
+ * {@link TcpProxy} of its own so that a test can cut one node off. Every run of a node
+ * writes its own journal; {@link #check()} reads them all.
+ */
+final class ChaosCluster implements AutoCloseable {
+
+	static final Duration TTL = Duration.ofSeconds(2);
+
+	private static final String COUNTER = "chaos/counter";
+
+	private final EtcdCluster etcd;
+
+	private final Path home;
+
+	private final List<Slot> slots = new ArrayList<>();
+
+	private final String rootPath = "chaos-" + System.nanoTime();
+
+	private final class Slot {
+
+		final int index;
+
+		final List<TcpProxy> proxies;
+
+		NodeProcess process;
+
+		Path journal;
+
+		int runs;
+
+		Slot(int index) {
+			this.index = index;
+			this.proxies = ChaosCluster.this.etcd.members().stream().map((m) -> TcpProxy.to(m.clientPort())).toList();
+		}
+
+	}
+
+	ChaosCluster(EtcdCluster etcd, int nodes) {
+		this.etcd = etcd;
+		try {
+			this.home = Files.createTempDirectory("chaos-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		IntStream.range(0, nodes).forEach((i) -> this.slots.add(new Slot(i)));
+	}
+
+	EtcdCluster etcd() {
+		return this.etcd;
+	}
+
+	int size() {
+		return this.slots.size();
+	}
+
+	/**
+	 * Starts a new run of node {@code index} and waits until it has started.
+	 */
+	void start(int index) {
+		Slot slot = this.slots.get(index);
+		slot.runs++;
+		String name = "node" + index + "-run" + slot.runs;
+		slot.journal = this.home.resolve(name + ".journal");
+		String endpoints = slot.proxies.stream().map((p) -> p.endpoint("http")).collect(Collectors.joining(","));
+		List<String> command = new ArrayList<>(List.of(NodeProcess.javaExecutable(), "-Xmx128m", "-XX:+UseSerialGC",
+				"-XX:TieredStopAtLevel=1", "-cp", classPath(), ChaosNode.class.getName(),
+				"--ha.etcd.endpoints=" + endpoints, "--ha.session.ttl=" + TTL.toSeconds() + "s",
+				"--ha.etcd.request-timeout=1s", "--ha.etcd.root-path=" + this.rootPath,
+				"--rootCoord.activeStandby.enabled=true", "--spring.main.banner-mode=off",
+				"--chaos.journal=" + slot.journal, "--chaos.counter-key=" + this.rootPath + "/" + COUNTER));
+		slot.process = NodeProcess.start(name, command, this.home.resolve(name + ".log"));
+		slot.process.awaitLine("Started ChaosNode", Duration.ofSeconds(60));
+	}
+
+	private static String classPath() {
+		return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+	}
+
+	/**
+	 * kill -9, and marks the journal with the time.
+	 */
+	void kill(int index) {
+		Slot slot = this.slots.get(index);
+		long killedAt = System.nanoTime();
+		slot.process.kill();
+		Journal.markKilled(slot.journal, killedAt);
+	}
+
+	/**
+	 * SIGTERM, and waits for the process to end.
+	 * @return the exit code
+	 */
+	int terminate(int index) {
+		Slot slot = this.slots.get(index);
+		int exit = slot.process.terminate();
+		Journal.markKilled(slot.journal, System.nanoTime());
+		return exit;
+	}
+
+	void pause(int index) {
+		this.slots.get(index).process.pause();
+	}
+
+	void resume(int index) {
+		this.slots.get(index).process.resume();
+	}
+
+	/**
+	 * Cuts node {@code index} off from every etcd member: its connections stay open but
+	 * carry nothing.
+	 */
+	void partition(int index) {
+		this.slots.get(index).proxies.forEach(TcpProxy::blackhole);
+	}
+
+	void drop(int index) {
+		this.slots.get(index).proxies.forEach(TcpProxy::drop);
+	}
+
+	void delay(int index, Duration delay) {
+		this.slots.get(index).proxies.forEach((proxy) -> proxy.delay(delay));
+	}
+
+	void heal(int index) {
+		this.slots.get(index).proxies.forEach(TcpProxy::pass);
+	}
+
+	boolean isRunning(int index) {
+		Slot slot = this.slots.get(index);
+		return slot.process != null && slot.process.isAlive();
+	}
+
+	/**
+	 * What the node's current run journaled.
+	 */
+	JournalView journal(int index) {
+		return JournalView.read(this.slots.get(index).journal);
+	}
+
+	/**
+	 * Waits until exactly one running node reports ACTIVE in its journal.
+	 * @return its index
+	 */
+	int awaitOneActive(Duration timeout) {
+		int[] found = new int[1];
+		await().atMost(timeout).pollInterval(Duration.ofMillis(20)).until(() -> {
+			List<Integer> active = IntStream.range(0, size())
+				.filter((i) -> isRunning(i) && journal(i).isActive())
+				.boxed()
+				.toList();
+			if (active.size() == 1) {
+				found[0] = active.get(0);
+				return true;
+			}
+			return false;
+		});
+		return found[0];
+	}
+
+	/**
+	 * Stops every running node gracefully, then checks the invariant over every run.
+	 */
+	InvariantChecker.Result check() {
+		IntStream.range(0, size()).filter(this::isRunning).forEach(this::terminate);
+		InvariantChecker checker = new InvariantChecker();
+		try (var journals = Files.list(this.home)) {
+			journals.filter((file) -> file.toString().endsWith(".journal")).sorted().forEach(checker::read);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		String counter = this.etcd.etcdctl("get", "--print-value-only", this.rootPath + "/" + COUNTER).strip();
+		return checker.check(counter.isEmpty() ? 0 : Long.parseLong(counter));
+	}
+
+	EtcdMember leaderMember() {
+		return this.etcd.leader();
+	}
+
+	String logTail(int index) {
+		return this.slots.get(index).process.tail(40);
+	}
+
+	@Override
+	public void close() {
+		for (Slot slot : this.slots) {
+			if (slot.process != null) {
+				slot.process.close();
+			}
+			slot.proxies.forEach(TcpProxy::close);
+		}
+	}
+
+}

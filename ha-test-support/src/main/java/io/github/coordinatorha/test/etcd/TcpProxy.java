@@ -1,0 +1,254 @@
+package io.github.coordinatorha.test.etcd;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP proxy on loopback between a client and one server, which a test turns into a
+ * network fault: pass traffic, drop every connection, swallow all traffic while keeping
+ * connections open (a blackhole, as a partition looks to both sides), or delay it.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+	private enum Mode {
+
+		PASS, DROP, BLACKHOLE, DELAY
+
+	}
+
+	private final int targetPort;
+
+	private final ServerSocket server;
+
+	private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+
+	private volatile Mode mode = Mode.PASS;
+
+	private volatile long delayNanos;
+
+	private volatile boolean closed;
+
+	private final Object flow = new Object();
+
+	private TcpProxy(int targetPort) throws IOException {
+		this.targetPort = targetPort;
+		this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+		Thread acceptor = new Thread(this::accept, "tcp-proxy-" + this.server.getLocalPort());
+		acceptor.setDaemon(true);
+		acceptor.start();
+	}
+
+	/**
+	 * Starts a proxy to a port on 127.0.0.1, passing traffic.
+	 * @param targetPort the server's port
+	 * @return the proxy
+	 */
+	public static TcpProxy to(int targetPort) {
+		try {
+			return new TcpProxy(targetPort);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not open a proxy port", ex);
+		}
+	}
+
+	/**
+	 * The port clients connect to.
+	 * @return the port
+	 */
+	public int port() {
+		return this.server.getLocalPort();
+	}
+
+	/**
+	 * The proxy's URL for a client of the given scheme, {@code http://127.0.0.1:PORT}.
+	 * @param scheme {@code http} or {@code https}
+	 * @return the URL
+	 */
+	public String endpoint(String scheme) {
+		return scheme + "://127.0.0.1:" + port();
+	}
+
+	/**
+	 * Traffic flows again; connections made from now on reach the server.
+	 */
+	public void pass() {
+		synchronized (this.flow) {
+			this.mode = Mode.PASS;
+			this.flow.notifyAll();
+		}
+	}
+
+	/**
+	 * Closes every open connection and every new one at once: the client sees resets.
+	 */
+	public void drop() {
+		synchronized (this.flow) {
+			this.mode = Mode.DROP;
+			this.flow.notifyAll();
+		}
+		closeConnections();
+	}
+
+	/**
+	 * Keeps connections open but holds every byte either way, and accepts new
+	 * connections without reaching the server: calls hang until their deadline. As
+	 * with TCP over a healed partition, what was held flows once {@link #pass()} is
+	 * called.
+	 */
+	public void blackhole() {
+		this.mode = Mode.BLACKHOLE;
+	}
+
+	/**
+	 * Forwards every chunk of data, either way, only after the given delay.
+	 * @param delay the added latency
+	 */
+	public void delay(Duration delay) {
+		synchronized (this.flow) {
+			this.delayNanos = delay.toNanos();
+			this.mode = Mode.DELAY;
+			this.flow.notifyAll();
+		}
+	}
+
+	/**
+	 * Blocks while the proxy is a blackhole.
+	 * @return whether data may flow, {@code false} once dropped or closed
+	 */
+	private boolean awaitFlow() throws InterruptedException {
+		synchronized (this.flow) {
+			while (this.mode == Mode.BLACKHOLE && !this.closed) {
+				this.flow.wait();
+			}
+			return this.mode != Mode.DROP && !this.closed;
+		}
+	}
+
+	private void accept() {
+		while (!this.closed) {
+			try {
+				Socket client = this.server.accept();
+				if (this.mode == Mode.DROP) {
+					client.close();
+					continue;
+				}
+				this.sockets.add(client);
+				start(() -> open(client));
+			}
+			catch (IOException ex) {
+				// closed
+			}
+		}
+	}
+
+	private void open(Socket client) {
+		try {
+			if (!awaitFlow()) {
+				closeQuietly(client);
+				return;
+			}
+			Socket upstream = connect();
+			start(() -> copy(client, upstream));
+			start(() -> copy(upstream, client));
+		}
+		catch (IOException ex) {
+			// the server is down: the client's connection ends
+			closeQuietly(client);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private Socket connect() throws IOException {
+		Socket upstream = new Socket();
+		this.sockets.add(upstream);
+		upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.targetPort), 2000);
+		return upstream;
+	}
+
+	private void start(Runnable task) {
+		Thread thread = new Thread(task, "tcp-proxy-" + port() + "-pump");
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	private void copy(Socket from, Socket to) {
+		byte[] buffer = new byte[16 * 1024];
+		try (from) {
+			InputStream in = from.getInputStream();
+			OutputStream out = to.getOutputStream();
+			int read;
+			while ((read = in.read(buffer)) >= 0) {
+				if (!awaitFlow()) {
+					break;
+				}
+				long delay = (this.mode == Mode.DELAY) ? this.delayNanos : 0;
+				if (delay > 0) {
+					// the injected fault itself: this direction's data arrives late
+					Thread.sleep(delay / 1_000_000, (int) (delay % 1_000_000));
+				}
+				out.write(buffer, 0, read);
+				out.flush();
+			}
+		}
+		catch (IOException ex) {
+			// one side went away: close the other below
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			this.sockets.remove(from);
+			closeQuietly(to);
+		}
+	}
+
+	private void closeConnections() {
+		for (Socket socket : this.sockets) {
+			closeQuietly(socket);
+		}
+		this.sockets.clear();
+	}
+
+	private static void closeQuietly(Socket socket) {
+		try {
+			socket.close();
+		}
+		catch (IOException ex) {
+			// already closed
+		}
+	}
+
+	/**
+	 * Stops accepting and closes every connection.
+	 */
+	@Override
+	public void close() {
+		synchronized (this.flow) {
+			this.closed = true;
+			this.flow.notifyAll();
+		}
+		closeQuietly0(this.server);
+		closeConnections();
+	}
+
+	private static void closeQuietly0(ServerSocket socket) {
+		try {
+			socket.close();
+		}
+		catch (IOException ex) {
+			// already closed
+		}
+	}
+
+}
