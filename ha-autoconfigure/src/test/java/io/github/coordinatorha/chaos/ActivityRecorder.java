@@ -6,14 +6,12 @@ import java.util.concurrent.locks.LockSupport;
 import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.election.ElectionNode;
 
-import org.springframework.context.SmartLifecycle;
-
 /**
  * Asks {@link ActiveStandby#isActive(String)} every millisecond, as application code
  * would, and journals the intervals in which it said ACTIVE. Starts before the election
  * and stops after it, so it sees the last step-down.
  */
-final class ActivityRecorder implements SmartLifecycle {
+final class ActivityRecorder extends LoopThread {
 
 	private static final long HELD_EVERY = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -23,21 +21,19 @@ final class ActivityRecorder implements SmartLifecycle {
 
 	private final String role;
 
-	private volatile boolean running;
-
-	private Thread thread;
-
 	ActivityRecorder(ActiveStandby activeStandby, Journal journal, String role) {
+		super("chaos-activity");
 		this.activeStandby = activeStandby;
 		this.journal = journal;
 		this.role = role;
 	}
 
-	private void record() {
+	@Override
+	void loop() {
 		boolean active = false;
 		long lastActive = 0;
 		long lastHeld = 0;
-		while (this.running) {
+		while (running()) {
 			long before = System.nanoTime();
 			boolean now = this.activeStandby.isActive(this.role);
 			long after = System.nanoTime();
@@ -61,29 +57,6 @@ final class ActivityRecorder implements SmartLifecycle {
 		if (active) {
 			this.journal.append("S", this.role, lastActive);
 		}
-	}
-
-	@Override
-	public void start() {
-		this.running = true;
-		this.thread = new Thread(this::record, "chaos-activity");
-		this.thread.start();
-	}
-
-	@Override
-	public void stop() {
-		this.running = false;
-		try {
-			this.thread.join(5000);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
 	}
 
 	@Override

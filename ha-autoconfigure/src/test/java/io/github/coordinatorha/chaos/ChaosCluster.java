@@ -11,7 +11,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.github.coordinatorha.test.etcd.EtcdCluster;
-import io.github.coordinatorha.test.etcd.EtcdMember;
 import io.github.coordinatorha.test.etcd.NodeProcess;
 import io.github.coordinatorha.test.etcd.TcpProxy;
 
@@ -194,8 +193,24 @@ final class ChaosCluster implements AutoCloseable {
 		return checker.check(counter.isEmpty() ? 0 : Long.parseLong(counter));
 	}
 
-	EtcdMember leaderMember() {
-		return this.etcd.leader();
+	/**
+	 * The session keys registered in etcd now, for example {@code rootcoord-2}.
+	 */
+	List<String> sessions() {
+		String prefix = this.rootPath + "/meta/session/rootcoord-";
+		return this.etcd.etcdctl("get", "--prefix", "--keys-only", prefix)
+			.lines()
+			.filter((line) -> !line.isBlank())
+			.map((line) -> line.substring(line.lastIndexOf('/') + 1))
+			.sorted()
+			.toList();
+	}
+
+	/**
+	 * The value of the server ID counter now.
+	 */
+	long serverIdCounter() {
+		return Long.parseLong(this.etcd.etcdctl("get", "--print-value-only", this.rootPath + "/meta/session/id").strip());
 	}
 
 	String logTail(int index) {

@@ -18,8 +18,6 @@ import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.FencingToken;
 import io.github.coordinatorha.NotActiveException;
 
-import org.springframework.context.SmartLifecycle;
-
 /**
  * Increments a counter in etcd every 10 ms while this node holds the role, each
  * increment guarded by the fencing token of the term in which the node read the counter.
@@ -27,7 +25,7 @@ import org.springframework.context.SmartLifecycle;
  * in the same term, as a careless application would: only the fencing guard keeps a
  * deposed node from winning.
  */
-final class GuardedWriter implements SmartLifecycle {
+final class GuardedWriter extends LoopThread {
 
 	private static final long TIMEOUT_MILLIS = 1000;
 
@@ -41,11 +39,8 @@ final class GuardedWriter implements SmartLifecycle {
 
 	private final ByteSequence counter;
 
-	private volatile boolean running;
-
-	private Thread thread;
-
 	GuardedWriter(ActiveStandby activeStandby, Client client, Journal journal, String role, String counterKey) {
+		super("chaos-writer");
 		this.activeStandby = activeStandby;
 		this.client = client;
 		this.journal = journal;
@@ -53,9 +48,10 @@ final class GuardedWriter implements SmartLifecycle {
 		this.counter = ByteSequence.from(counterKey, StandardCharsets.UTF_8);
 	}
 
-	private void write() {
+	@Override
+	void loop() {
 		FencingToken token = null;
-		while (this.running) {
+		while (running()) {
 			if (token == null) {
 				token = token();
 			}
@@ -87,7 +83,7 @@ final class GuardedWriter implements SmartLifecycle {
 			.orElse(null);
 		long value = (current != null) ? Long.parseLong(current.getValue().toString(StandardCharsets.UTF_8)) : 0;
 		long modRevision = (current != null) ? current.getModRevision() : 0;
-		while (this.running) {
+		while (running()) {
 			long next = value + 1;
 			Cmp unchanged = new Cmp(this.counter, Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision));
 			TxnResponse response;
@@ -122,29 +118,6 @@ final class GuardedWriter implements SmartLifecycle {
 		catch (NotActiveException ex) {
 			return null;
 		}
-	}
-
-	@Override
-	public void start() {
-		this.running = true;
-		this.thread = new Thread(this::write, "chaos-writer");
-		this.thread.start();
-	}
-
-	@Override
-	public void stop() {
-		this.running = false;
-		try {
-			this.thread.join(5000);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
 	}
 
 }

@@ -37,6 +37,16 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
 	}
 
 	/**
+	 * A cluster of several members.
+	 * @param members how many
+	 * @return the extension
+	 */
+	public static EtcdExtension cluster(int members) {
+		return new EtcdExtension(members, (cluster) -> {
+		});
+	}
+
+	/**
 	 * The same, prepared by {@code setup} once it answers, for example to enable
 	 * authentication.
 	 * @param setup what to do to the new cluster
