@@ -53,6 +53,11 @@ final class NodeSession {
 
 	private volatile long validUntilNanos;
 
+	/**
+	 * How long etcd took to answer the last grant or keepalive.
+	 */
+	private long roundTripNanos;
+
 	private volatile long serverId;
 
 	private long epoch;
@@ -135,6 +140,7 @@ final class NodeSession {
 			SessionLease lease = new SessionLease(++this.epoch, granted, this.serverId, ttl, Instant.now());
 			this.problem = null;
 			this.validUntilNanos = sentAt + validity(ttl);
+			this.roundTripNanos = this.clock.getAsLong() - sentAt;
 			this.current = lease;
 			this.retryDelay = initialRetryDelay();
 			logger.info("Session opened: serverId " + this.serverId + ", lease " + Long.toHexString(granted)
@@ -170,7 +176,8 @@ final class NodeSession {
 			return;
 		}
 		long sentAt = this.clock.getAsLong();
-		Duration timeout = min(this.requestTimeout, keepAliveInterval(lease.ttl()));
+		// an answer after the deadline is of no use; one before it always is
+		Duration timeout = min(this.requestTimeout, Duration.ofNanos(Math.max(1_000_000, this.validUntilNanos - sentAt)));
 		EtcdCalls.bounded(this.leases.keepAliveOnce(lease.leaseId()), timeout)
 			.whenCompleteAsync((response, failure) -> keepAliveAnswered(lease, sentAt, response, failure),
 					this.executor);
@@ -182,7 +189,8 @@ final class NodeSession {
 			return;
 		}
 		if (failure == null && response.getTTL() > 0) {
-			this.observer.keepAliveConfirmed(Duration.ofNanos(this.clock.getAsLong() - sentAt));
+			this.roundTripNanos = this.clock.getAsLong() - sentAt;
+			this.observer.keepAliveConfirmed(Duration.ofNanos(this.roundTripNanos));
 			long validUntil = sentAt + validity(Duration.ofSeconds(response.getTTL()));
 			if (validUntil - this.validUntilNanos > 0) {
 				this.validUntilNanos = validUntil;
@@ -203,10 +211,12 @@ final class NodeSession {
 
 	private void scheduleKeepAlive(SessionLease lease, Duration delay) {
 		cancel(this.nextKeepAlive);
-		// Never later than halfway to the deadline: a slow grant (a cold JVM, a loaded
-		// host) can leave less than one interval of validity.
-		long remaining = Math.max(0, (this.validUntilNanos - this.clock.getAsLong()) / 2);
-		long delayNanos = Math.min(delay.toNanos(), remaining);
+		// Never later than halfway to the deadline, nor later than two round trips before
+		// it: a slow grant (a cold JVM, a loaded host) or a slow link can leave less than
+		// one interval of validity.
+		long remaining = Math.max(0, this.validUntilNanos - this.clock.getAsLong());
+		long latest = Math.max(0, Math.min(remaining / 2, remaining - 2 * this.roundTripNanos));
+		long delayNanos = Math.min(delay.toNanos(), latest);
 		this.nextKeepAlive = this.executor.schedule(() -> keepAlive(lease), delayNanos, TimeUnit.NANOSECONDS);
 	}
 

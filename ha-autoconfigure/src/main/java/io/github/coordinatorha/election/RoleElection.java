@@ -138,6 +138,11 @@ final class RoleElection implements RoleHandle, SessionListener {
 
 	private long releasingTerm;
 
+	/**
+	 * The term of an unleased ACTIVE key whose removal is scheduled.
+	 */
+	private long unleasedTerm;
+
 	private boolean activeSeen;
 
 	private long activeGoneAt;
@@ -421,7 +426,7 @@ final class RoleElection implements RoleHandle, SessionListener {
 			sync();
 		}
 		else {
-			this.view.sessionWritten(sessionKey(), lease.serverId(), response.getHeader().getRevision(),
+			this.view.sessionWritten(sessionKey(), lease.serverId(), response.getHeader().getRevision(), lease.leaseId(),
 					Optional.of(ownSession()));
 			viewChanged();
 		}
@@ -486,23 +491,31 @@ final class RoleElection implements RoleHandle, SessionListener {
 	}
 
 	private void viewChanged() {
-		if (this.lease != null && !this.registering && !this.view.hasSession(sessionKey())
+		if (this.lease != null && !this.registering && !this.view.holdsSession(sessionKey(), this.lease.leaseId())
 				&& this.phase != Phase.CLAIMING
 				&& this.phase != Phase.RESIGNING) {
-			logger.warn("Session " + sessionKey() + " was deleted behind this node's back; registering it again");
+			logger.warn("Session " + sessionKey() + " was deleted or overwritten behind this node's back;"
+					+ " registering it again");
 			register();
 		}
 		Optional<ActiveHolder> holder = this.view.active();
 		if (this.phase == Phase.ACTIVE) {
-			if (holder.isPresent() && holder.get().createRevision() == this.term) {
+			boolean ours = holder.isPresent() && holder.get().createRevision() == this.term;
+			if (ours && holder.get().leaseId() == this.lease.leaseId()) {
 				return;
 			}
 			logger.warn("serverName: " + this.serverName + " steps down from ACTIVE: its ACTIVE key was "
-					+ (holder.isPresent() ? "taken over by serverId " + holder.get().serverId() : "deleted")
+					+ (ours ? "overwritten without its lease" : holder.isPresent()
+							? "taken over by serverId " + holder.get().serverId() : "deleted")
 					+ " behind its back");
 			this.relinquishedTerm = this.term;
 			this.phase = Phase.STANDBY;
 			announce(RoleState.STANDBY, TransitionReason.ACTIVE_KEY_LOST, null, null);
+			if (ours) {
+				// the key would outlive this node: free the role for the next candidate
+				release(this.term, "which was overwritten behind its back");
+				return;
+			}
 		}
 		if (this.phase == Phase.STANDBY) {
 			evaluate(holder);
@@ -525,12 +538,15 @@ final class RoleElection implements RoleHandle, SessionListener {
 				else {
 					// We gave this term up but the key is still ours: release it, or no one
 					// else could ever take the role.
-					release(active.createRevision());
+					release(active.createRevision(), "which it no longer serves");
 				}
 				return;
 			}
 			this.activeSeen = true;
 			announce(RoleState.STANDBY, TransitionReason.ANOTHER_NODE_ACTIVE, active.serverId(), active.address());
+			if (active.leaseId() == 0) {
+				removeUnleasedLater(active);
+			}
 			return;
 		}
 		if (this.activeSeen) {
@@ -559,6 +575,30 @@ final class RoleElection implements RoleHandle, SessionListener {
 			this.fallback = this.executor.schedule(this::claimAfterFallback, this.lease.ttl().toMillis(),
 					TimeUnit.MILLISECONDS);
 		}
+	}
+
+	/**
+	 * An ACTIVE key without a lease never expires, so no node could ever take the role:
+	 * every claim is leased, so it is no live claim. After one TTL, time for a node that
+	 * served under that key to notice and step down, it is deleted.
+	 */
+	private void removeUnleasedLater(ActiveHolder active) {
+		long term = active.createRevision();
+		if (this.unleasedTerm == term) {
+			return;
+		}
+		this.unleasedTerm = term;
+		logger.warn("The ACTIVE key of role " + this.name + " (term " + term + ") has no lease"
+				+ (active.session().isEmpty() ? " and holds no Milvus session" : "")
+				+ ", so it would never expire; removing it in " + this.lease.ttl().toSeconds() + "s"
+				+ " unless it changes");
+		this.executor.schedule(() -> {
+			Optional<ActiveHolder> now = this.view.active();
+			if (this.phase == Phase.STANDBY && now.isPresent() && now.get().createRevision() == term
+					&& now.get().leaseId() == 0) {
+				release(term, "which has no lease");
+			}
+		}, this.lease.ttl().toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	private void reevaluate() {
@@ -675,13 +715,12 @@ final class RoleElection implements RoleHandle, SessionListener {
 	/**
 	 * Deletes an ACTIVE key of a term this node no longer serves, if it still exists.
 	 */
-	private void release(long staleTerm) {
+	private void release(long staleTerm, String why) {
 		if (this.releasingTerm == staleTerm) {
 			return;
 		}
 		this.releasingTerm = staleTerm;
-		logger.info("serverName: " + this.serverName + " releases the ACTIVE key of term " + staleTerm
-				+ ", which it no longer serves");
+		logger.info("serverName: " + this.serverName + " releases the ACTIVE key of term " + staleTerm + ", " + why);
 		EtcdCalls.bounded(this.kv.txn()
 			.If(new Cmp(this.activeKey, Cmp.Op.EQUAL, CmpTarget.createRevision(staleTerm)))
 			.Then(Op.delete(this.activeKey, DeleteOption.DEFAULT))
@@ -709,7 +748,8 @@ final class RoleElection implements RoleHandle, SessionListener {
 		if (response.isSucceeded()) {
 			long revision = response.getHeader().getRevision();
 			this.view.activeDeleted(revision);
-			this.view.sessionWritten(sessionKey(), lease.serverId(), revision, Optional.of(ownSession()));
+			this.view.sessionWritten(sessionKey(), lease.serverId(), revision, lease.leaseId(),
+					Optional.of(ownSession()));
 		}
 		viewChanged();
 	}

@@ -88,7 +88,7 @@ final class RoleView {
 		}
 		OptionalLong serverId = this.keys.sessionServerId(this.serverName, key);
 		if (serverId.isPresent()) {
-			sessionWritten(key, serverId.getAsLong(), keyValue.getModRevision(),
+			sessionWritten(key, serverId.getAsLong(), keyValue.getModRevision(), keyValue.getLease(),
 					SessionCodec.decode(keyValue.getValue()));
 		}
 	}
@@ -97,10 +97,10 @@ final class RoleView {
 	 * Records a session written at {@code revision}, ours as soon as etcd confirms it,
 	 * unless newer news of it is known already.
 	 */
-	void sessionWritten(String key, long serverId, long revision, Optional<SessionInfo> session) {
+	void sessionWritten(String key, long serverId, long revision, long leaseId, Optional<SessionInfo> session) {
 		Candidate known = this.candidates.get(key);
 		if (known == null || known.modRevision() <= revision) {
-			this.candidates.put(key, new Candidate(key, serverId, revision, session));
+			this.candidates.put(key, new Candidate(key, serverId, revision, leaseId, session));
 		}
 	}
 
@@ -128,8 +128,14 @@ final class RoleView {
 		return Optional.ofNullable(this.active);
 	}
 
-	boolean hasSession(String sessionKey) {
-		return this.candidates.containsKey(sessionKey);
+	/**
+	 * Whether a session key holds a well-formed session of its server ID under the given
+	 * lease: not deleted, nor overwritten by an operator or another program.
+	 */
+	boolean holdsSession(String sessionKey, long leaseId) {
+		Candidate candidate = this.candidates.get(sessionKey);
+		return candidate != null && candidate.leaseId() == leaseId
+				&& candidate.session().filter((info) -> info.serverId() == candidate.serverId()).isPresent();
 	}
 
 	int candidateCount() {
@@ -181,7 +187,8 @@ final class RoleView {
 
 	}
 
-	private record Candidate(String key, long serverId, long modRevision, Optional<SessionInfo> session) {
+	private record Candidate(String key, long serverId, long modRevision, long leaseId,
+			Optional<SessionInfo> session) {
 
 		boolean eligible() {
 			return this.session.filter((info) -> info.serverId() == this.serverId && !info.stopping()).isPresent();

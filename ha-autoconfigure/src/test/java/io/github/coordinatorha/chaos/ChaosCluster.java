@@ -23,7 +23,12 @@ import static org.awaitility.Awaitility.await;
  */
 final class ChaosCluster implements AutoCloseable {
 
+	/**
+	 * The session TTL unless a test asks for another.
+	 */
 	static final Duration TTL = Duration.ofSeconds(2);
+
+	private final Duration ttl;
 
 	private static final String COUNTER = "chaos/counter";
 
@@ -55,7 +60,12 @@ final class ChaosCluster implements AutoCloseable {
 	}
 
 	ChaosCluster(EtcdCluster etcd, int nodes) {
+		this(etcd, nodes, TTL);
+	}
+
+	ChaosCluster(EtcdCluster etcd, int nodes, Duration ttl) {
 		this.etcd = etcd;
+		this.ttl = ttl;
 		try {
 			this.home = Files.createTempDirectory("chaos-");
 		}
@@ -67,6 +77,10 @@ final class ChaosCluster implements AutoCloseable {
 
 	EtcdCluster etcd() {
 		return this.etcd;
+	}
+
+	Duration ttl() {
+		return this.ttl;
 	}
 
 	int size() {
@@ -84,7 +98,7 @@ final class ChaosCluster implements AutoCloseable {
 		String endpoints = slot.proxies.stream().map((p) -> p.endpoint("http")).collect(Collectors.joining(","));
 		List<String> command = new ArrayList<>(List.of(NodeProcess.javaExecutable(), "-Xmx128m", "-XX:+UseSerialGC",
 				"-XX:TieredStopAtLevel=1", "-cp", classPath(), ChaosNode.class.getName(),
-				"--ha.etcd.endpoints=" + endpoints, "--ha.session.ttl=" + TTL.toSeconds() + "s",
+				"--ha.etcd.endpoints=" + endpoints, "--ha.session.ttl=" + this.ttl.toSeconds() + "s",
 				"--ha.etcd.request-timeout=1s", "--ha.etcd.root-path=" + this.rootPath,
 				"--rootCoord.activeStandby.enabled=true", "--spring.main.banner-mode=off",
 				"--chaos.journal=" + slot.journal, "--chaos.counter-key=" + this.rootPath + "/" + COUNTER));
@@ -211,6 +225,10 @@ final class ChaosCluster implements AutoCloseable {
 	 */
 	long serverIdCounter() {
 		return Long.parseLong(this.etcd.etcdctl("get", "--print-value-only", this.rootPath + "/meta/session/id").strip());
+	}
+
+	boolean logged(int index, String regex) {
+		return this.slots.get(index).process.hasLine(regex);
 	}
 
 	String logTail(int index) {

@@ -2,6 +2,8 @@ package io.github.coordinatorha.chaos;
 
 import java.time.Duration;
 import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.github.coordinatorha.test.etcd.EtcdExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -100,6 +102,30 @@ class ProcessFaultTests {
 		assertThat(this.cluster.journal(active).first("S", delayedAt)).isEmpty();
 		assertThat(this.cluster.journal(1 - active).first("A", delayedAt)).isEmpty();
 		this.cluster.heal(active);
+		assertInvariant();
+	}
+
+	@Test
+	void aStandbyWhoseWatchFallsBehindACompactionReadsAgainAndStillTakesOverAtOnce() {
+		int active = this.cluster.awaitOneActive(Duration.ofSeconds(10));
+		int standby = 1 - active;
+		// the standby's watch breaks and is made again over a slow link, while etcd
+		// compacts its history past the revision the new watch starts from
+		this.cluster.drop(standby);
+		this.cluster.delay(standby, Duration.ofMillis(100));
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			String put = etcd.etcdctl("put", "compaction-load", "x", "-w", "json");
+			Matcher revision = Pattern.compile("\"revision\":(\\d+)").matcher(put);
+			assertThat(revision.find()).isTrue();
+			etcd.cluster().etcdctlResult("compact", revision.group(1));
+			return this.cluster.logged(standby, "watch on role rootCoord ended \\(.*compacted");
+		});
+		this.cluster.heal(standby);
+		// its view is current again: it takes over at once when the active stops
+		long stoppedAt = System.nanoTime();
+		this.cluster.terminate(active);
+		await().atMost(ChaosCluster.TTL).until(() -> this.cluster.journal(standby).isActive());
+		assertThat(this.cluster.journal(standby).first("A", stoppedAt)).isPresent();
 		assertInvariant();
 	}
 

@@ -8,6 +8,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -182,35 +185,69 @@ public final class TcpProxy implements AutoCloseable {
 		thread.start();
 	}
 
+	/**
+	 * Reads one direction and hands each chunk, stamped with the time it is due, to a
+	 * writer of its own: a delay adds latency to every chunk without slowing the flow.
+	 */
 	private void copy(Socket from, Socket to) {
-		byte[] buffer = new byte[16 * 1024];
+		BlockingQueue<Chunk> chunks = new LinkedBlockingQueue<>();
+		start(() -> forward(chunks, to));
 		try (from) {
 			InputStream in = from.getInputStream();
-			OutputStream out = to.getOutputStream();
+			byte[] buffer = new byte[16 * 1024];
 			int read;
 			while ((read = in.read(buffer)) >= 0) {
 				if (!awaitFlow()) {
 					break;
 				}
 				long delay = (this.mode == Mode.DELAY) ? this.delayNanos : 0;
-				if (delay > 0) {
-					// the injected fault itself: this direction's data arrives late
-					Thread.sleep(delay / 1_000_000, (int) (delay % 1_000_000));
-				}
-				out.write(buffer, 0, read);
-				out.flush();
+				chunks.put(new Chunk(System.nanoTime() + delay, Arrays.copyOf(buffer, read)));
 			}
 		}
 		catch (IOException ex) {
-			// one side went away: close the other below
+			// one side went away
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 		finally {
 			this.sockets.remove(from);
+			chunks.add(Chunk.END);
+		}
+	}
+
+	private void forward(BlockingQueue<Chunk> chunks, Socket to) {
+		try {
+			OutputStream out = to.getOutputStream();
+			while (true) {
+				Chunk chunk = chunks.take();
+				if (chunk == Chunk.END || !awaitFlow()) {
+					break;
+				}
+				long wait = chunk.dueAt() - System.nanoTime();
+				if (wait > 0) {
+					// the injected fault itself: this chunk arrives late
+					Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+				}
+				out.write(chunk.data());
+				out.flush();
+			}
+		}
+		catch (IOException ex) {
+			// the other side went away
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
 			closeQuietly(to);
 		}
+	}
+
+	private record Chunk(long dueAt, byte[] data) {
+
+		static final Chunk END = new Chunk(0, new byte[0]);
+
 	}
 
 	private void closeConnections() {
