@@ -32,7 +32,7 @@ public class ActiveStandbyHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		Optional<String> problem = this.node.sessionProblem();
 		if (problem.isPresent()) {
-			builder.down().withDetail("etcd", "unreachable: " + problem.get());
+			builder.down().withDetail("etcd", "no session: " + problem.get());
 		}
 		else {
 			builder.up();

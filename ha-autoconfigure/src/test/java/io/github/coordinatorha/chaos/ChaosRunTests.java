@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,6 +44,7 @@ class ChaosRunTests {
 	void underRepeatedFaultsOneActiveAtATimeAndNoWriteLost() throws IOException {
 		int cycles = Integer.getInteger("chaos.cycles", 6);
 		Map<Fault, Integer> injected = new TreeMap<>();
+		Map<Fault, List<Long>> failovers = new TreeMap<>();
 		long longestFailover = 0;
 		long started = System.nanoTime();
 		InvariantChecker.Result result;
@@ -54,6 +56,9 @@ class ChaosRunTests {
 				long failover = inject(cluster, fault, active);
 				longestFailover = Math.max(longestFailover, failover);
 				injected.merge(fault, 1, Integer::sum);
+				if (failover > 0) {
+					failovers.computeIfAbsent(fault, (key) -> new ArrayList<>()).add(failover / 1_000_000);
+				}
 			}
 			result = cluster.check();
 		}
@@ -63,8 +68,15 @@ class ChaosRunTests {
 				result.overlaps(), result.lostWrites(), result.repeatedOrBackwards(), result.intervals(),
 				result.acknowledgedWrites(), result.refusedWrites(), result.unknownWrites(), longestFailover / 1_000_000,
 				result.longestGapMillis(), (System.nanoTime() - started) / 1_000_000_000);
+		StringBuilder byFault = new StringBuilder("chaos: failover ms by fault (median/max):");
+		failovers.forEach((fault, millis) -> {
+			List<Long> sorted = millis.stream().sorted().toList();
+			byFault.append(' ').append(fault).append('=').append(sorted.get(sorted.size() / 2)).append('/')
+				.append(sorted.get(sorted.size() - 1));
+		});
 		System.out.println(summary);
-		Files.writeString(Path.of("target", "chaos-summary.txt"), summary + "\n");
+		System.out.println(byFault);
+		Files.writeString(Path.of("target", "chaos-summary.txt"), summary + "\n" + byFault + "\n");
 		assertThat(result.overlapDetails()).isEmpty();
 		assertThat(result.lostWrites()).isZero();
 		assertThat(result.repeatedOrBackwards()).isZero();

@@ -120,7 +120,7 @@ class OperationsTests {
 	void healthSaysWhenEtcdCannotBeReachedAndTheNodeIsNotActive() {
 		ConfigurableApplicationContext node = nodeOn("http://127.0.0.1:" + Ports.free());
 		await().atMost(Duration.ofSeconds(15)).until(() -> health(node).getStatus() == Status.DOWN);
-		assertThat((String) health(node).getDetails().get("etcd")).startsWith("unreachable: ");
+		assertThat((String) health(node).getDetails().get("etcd")).startsWith("no session: ");
 		assertThat(rootCoord(health(node))).containsEntry("state", "STANDBY");
 		assertThat(isActive(node)).isFalse();
 	}
