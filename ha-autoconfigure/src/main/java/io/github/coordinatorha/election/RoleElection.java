@@ -511,11 +511,6 @@ final class RoleElection implements RoleHandle, SessionListener {
 			this.relinquishedTerm = this.term;
 			this.phase = Phase.STANDBY;
 			announce(RoleState.STANDBY, TransitionReason.ACTIVE_KEY_LOST, null, null);
-			if (ours) {
-				// the key would outlive this node: free the role for the next candidate
-				release(this.term, "which was overwritten behind its back");
-				return;
-			}
 		}
 		if (this.phase == Phase.STANDBY) {
 			evaluate(holder);
@@ -530,16 +525,15 @@ final class RoleElection implements RoleHandle, SessionListener {
 			ActiveHolder active = holder.get();
 			cancel(this.fallback);
 			this.fallback = null;
+			if (active.createRevision() == this.relinquishedTerm) {
+				// We gave this term up but its key is still there, under our lease or
+				// overwritten without it: release it, or no one else could take the role.
+				release(active.createRevision(), "which it no longer serves");
+				return;
+			}
 			if (active.leaseId() == this.lease.leaseId()) {
-				if (active.createRevision() != this.relinquishedTerm) {
-					// A claim whose answer we never got did succeed.
-					becomeActive(active.createRevision());
-				}
-				else {
-					// We gave this term up but the key is still ours: release it, or no one
-					// else could ever take the role.
-					release(active.createRevision(), "which it no longer serves");
-				}
+				// A claim whose answer we never got did succeed.
+				becomeActive(active.createRevision());
 				return;
 			}
 			this.activeSeen = true;
@@ -594,8 +588,8 @@ final class RoleElection implements RoleHandle, SessionListener {
 				+ " unless it changes");
 		this.executor.schedule(() -> {
 			Optional<ActiveHolder> now = this.view.active();
-			if (this.phase == Phase.STANDBY && now.isPresent() && now.get().createRevision() == term
-					&& now.get().leaseId() == 0) {
+			if (this.phase == Phase.STANDBY && this.viewCurrent && now.isPresent()
+					&& now.get().createRevision() == term && now.get().leaseId() == 0) {
 				release(term, "which has no lease");
 			}
 		}, this.lease.ttl().toMillis(), TimeUnit.MILLISECONDS);

@@ -134,8 +134,7 @@ final class RoleView {
 	 */
 	boolean holdsSession(String sessionKey, long leaseId) {
 		Candidate candidate = this.candidates.get(sessionKey);
-		return candidate != null && candidate.leaseId() == leaseId
-				&& candidate.session().filter((info) -> info.serverId() == candidate.serverId()).isPresent();
+		return candidate != null && candidate.leaseId() == leaseId && candidate.wellFormed();
 	}
 
 	int candidateCount() {
@@ -190,8 +189,15 @@ final class RoleView {
 	private record Candidate(String key, long serverId, long modRevision, long leaseId,
 			Optional<SessionInfo> session) {
 
+		/**
+		 * Whether the key holds a session of the server ID its name carries.
+		 */
+		boolean wellFormed() {
+			return this.session.filter((info) -> info.serverId() == this.serverId).isPresent();
+		}
+
 		boolean eligible() {
-			return this.session.filter((info) -> info.serverId() == this.serverId && !info.stopping()).isPresent();
+			return wellFormed() && !this.session.get().stopping();
 		}
 
 	}

@@ -79,10 +79,6 @@ final class ChaosCluster implements AutoCloseable {
 		return this.etcd;
 	}
 
-	Duration ttl() {
-		return this.ttl;
-	}
-
 	int size() {
 		return this.slots.size();
 	}
@@ -108,6 +104,15 @@ final class ChaosCluster implements AutoCloseable {
 
 	private static String classPath() {
 		return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+	}
+
+	/**
+	 * Starts node 0, waits until it is ACTIVE, then starts node 1 as its standby.
+	 */
+	void startActiveThenStandby() {
+		start(0);
+		awaitOneActive(Duration.ofSeconds(30));
+		start(1);
 	}
 
 	/**
@@ -229,10 +234,6 @@ final class ChaosCluster implements AutoCloseable {
 
 	boolean logged(int index, String regex) {
 		return this.slots.get(index).process.hasLine(regex);
-	}
-
-	String logTail(int index) {
-		return this.slots.get(index).process.tail(40);
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 
@@ -92,14 +93,13 @@ class ChaosRunTests {
 	private long inject(ChaosCluster cluster, Fault fault, int active) {
 		long at = System.nanoTime();
 		switch (fault) {
-			case KILL_ACTIVE -> {
-				cluster.kill(active);
-				long failover = awaitSuccessor(cluster, active, at);
-				cluster.start(active);
-				return failover;
-			}
-			case TERM_ACTIVE -> {
-				cluster.terminate(active);
+			case KILL_ACTIVE, TERM_ACTIVE -> {
+				if (fault == Fault.KILL_ACTIVE) {
+					cluster.kill(active);
+				}
+				else {
+					cluster.terminate(active);
+				}
 				long failover = awaitSuccessor(cluster, active, at);
 				cluster.start(active);
 				return failover;
@@ -138,9 +138,11 @@ class ChaosRunTests {
 	private static long awaitSuccessor(ChaosCluster cluster, int old, long at) {
 		long[] tookOver = new long[1];
 		await().atMost(ChaosCluster.TTL.multipliedBy(5)).pollInterval(Duration.ofMillis(10)).until(() -> {
-			for (int i : List.of(0, 1, 2)) {
-				if (i != old && cluster.isRunning(i) && cluster.journal(i).first("A", at).isPresent()) {
-					tookOver[0] = cluster.journal(i).first("A", at).getAsLong();
+			for (int i = 0; i < cluster.size(); i++) {
+				OptionalLong activated = (i != old && cluster.isRunning(i)) ? cluster.journal(i).first("A", at)
+						: OptionalLong.empty();
+				if (activated.isPresent()) {
+					tookOver[0] = activated.getAsLong();
 					return true;
 				}
 			}

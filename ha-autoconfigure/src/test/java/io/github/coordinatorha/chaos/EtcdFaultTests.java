@@ -36,9 +36,7 @@ class EtcdFaultTests {
 		etcd.cluster().startAll();
 		// a third node is started only after a wipe
 		this.cluster = new ChaosCluster(etcd.cluster(), 3, TTL);
-		this.cluster.start(0);
-		this.cluster.awaitOneActive(Duration.ofSeconds(30));
-		this.cluster.start(1);
+		this.cluster.startActiveThenStandby();
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.cluster.sessions().size() == 2);
 	}
 

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * A chaos node's record of what it did, one line per fact, each stamped with
@@ -63,8 +64,8 @@ final class Journal {
 	 */
 	static void markKilled(Path file, long killedAt) {
 		try {
-			Files.writeString(file, "X " + killedAt + "\n", StandardCharsets.UTF_8,
-					java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+			Files.writeString(file, "X " + killedAt + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+					StandardOpenOption.APPEND);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

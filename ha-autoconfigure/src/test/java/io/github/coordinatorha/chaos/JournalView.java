@@ -60,6 +60,13 @@ record JournalView(List<String[]> lines) {
 	}
 
 	/**
+	 * Whether any guarded write was acknowledged.
+	 */
+	boolean hasWrites() {
+		return this.lines.stream().anyMatch((line) -> line[0].equals("W"));
+	}
+
+	/**
 	 * The token of the last acknowledged write.
 	 */
 	long lastToken() {

@@ -1,5 +1,6 @@
 package io.github.coordinatorha.test.etcd;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,14 +10,15 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A TCP proxy on loopback between a client and one server, which a test turns into a
- * network fault: pass traffic, drop every connection, swallow all traffic while keeping
+ * network fault: pass traffic, drop every connection, hold all traffic while keeping
  * connections open (a blackhole, as a partition looks to both sides), or delay it.
  */
 public final class TcpProxy implements AutoCloseable {
@@ -84,20 +86,14 @@ public final class TcpProxy implements AutoCloseable {
 	 * Traffic flows again; connections made from now on reach the server.
 	 */
 	public void pass() {
-		synchronized (this.flow) {
-			this.mode = Mode.PASS;
-			this.flow.notifyAll();
-		}
+		switchTo(Mode.PASS, 0);
 	}
 
 	/**
 	 * Closes every open connection and every new one at once: the client sees resets.
 	 */
 	public void drop() {
-		synchronized (this.flow) {
-			this.mode = Mode.DROP;
-			this.flow.notifyAll();
-		}
+		switchTo(Mode.DROP, 0);
 		closeConnections();
 	}
 
@@ -108,7 +104,7 @@ public final class TcpProxy implements AutoCloseable {
 	 * called.
 	 */
 	public void blackhole() {
-		this.mode = Mode.BLACKHOLE;
+		switchTo(Mode.BLACKHOLE, 0);
 	}
 
 	/**
@@ -116,9 +112,13 @@ public final class TcpProxy implements AutoCloseable {
 	 * @param delay the added latency
 	 */
 	public void delay(Duration delay) {
+		switchTo(Mode.DELAY, delay.toNanos());
+	}
+
+	private void switchTo(Mode next, long delay) {
 		synchronized (this.flow) {
-			this.delayNanos = delay.toNanos();
-			this.mode = Mode.DELAY;
+			this.delayNanos = delay;
+			this.mode = next;
 			this.flow.notifyAll();
 		}
 	}
@@ -227,7 +227,7 @@ public final class TcpProxy implements AutoCloseable {
 				long wait = chunk.dueAt() - System.nanoTime();
 				if (wait > 0) {
 					// the injected fault itself: this chunk arrives late
-					Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+					TimeUnit.NANOSECONDS.sleep(wait);
 				}
 				out.write(chunk.data());
 				out.flush();
@@ -257,7 +257,7 @@ public final class TcpProxy implements AutoCloseable {
 		this.sockets.clear();
 	}
 
-	private static void closeQuietly(Socket socket) {
+	private static void closeQuietly(Closeable socket) {
 		try {
 			socket.close();
 		}
@@ -275,17 +275,8 @@ public final class TcpProxy implements AutoCloseable {
 			this.closed = true;
 			this.flow.notifyAll();
 		}
-		closeQuietly0(this.server);
+		closeQuietly(this.server);
 		closeConnections();
-	}
-
-	private static void closeQuietly0(ServerSocket socket) {
-		try {
-			socket.close();
-		}
-		catch (IOException ex) {
-			// already closed
-		}
 	}
 
 }
