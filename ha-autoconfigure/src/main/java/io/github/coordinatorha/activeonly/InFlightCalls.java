@@ -1,8 +1,13 @@
 package io.github.coordinatorha.activeonly;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import io.github.coordinatorha.election.ElectionObserver;
 import org.apache.commons.logging.Log;
@@ -11,7 +16,8 @@ import org.apache.commons.logging.LogFactory;
 /**
  * Counts the {@link io.github.coordinatorha.ActiveOnly} calls running per role, so that a
  * node handing a role over (or shutting down) lets them finish before the next active
- * can start its own: a job never runs on two nodes at once across a handover.
+ * can start its own: a job never runs on two nodes at once across a handover. The wait
+ * has a bound; no thread blocks on it.
  *
  * @since 0.1.0
  */
@@ -21,7 +27,7 @@ public class InFlightCalls implements ElectionObserver {
 
 	private final Duration bound;
 
-	private final Map<String, int[]> running = new ConcurrentHashMap<>();
+	private final Map<String, Calls> running = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the counter.
@@ -32,44 +38,62 @@ public class InFlightCalls implements ElectionObserver {
 	}
 
 	void enter(String role) {
-		int[] count = this.running.computeIfAbsent(role, (key) -> new int[1]);
-		synchronized (count) {
-			count[0]++;
+		Calls calls = this.running.computeIfAbsent(role, (key) -> new Calls());
+		synchronized (calls) {
+			calls.count++;
 		}
 	}
 
 	void exit(String role) {
-		int[] count = this.running.get(role);
-		synchronized (count) {
-			count[0]--;
-			count.notifyAll();
+		Calls calls = this.running.get(role);
+		List<CompletableFuture<Void>> idle;
+		synchronized (calls) {
+			calls.count--;
+			if (calls.count > 0) {
+				return;
+			}
+			idle = List.copyOf(calls.waiting);
+			calls.waiting.clear();
 		}
+		idle.forEach((waiting) -> waiting.complete(null));
 	}
 
 	@Override
-	public void releasing(String role) {
-		int[] count = this.running.get(role);
-		if (count == null) {
-			return;
+	public CompletionStage<Void> releasing(String role) {
+		Calls calls = this.running.get(role);
+		if (calls == null) {
+			return CompletableFuture.completedFuture(null);
 		}
-		long deadline = System.nanoTime() + this.bound.toNanos();
-		synchronized (count) {
-			while (count[0] > 0) {
-				long remaining = deadline - System.nanoTime();
-				if (remaining <= 0) {
-					logger.warn(count[0] + " @ActiveOnly call(s) of role " + role + " still run after " + this.bound
-							+ "; releasing the role anyway");
-					return;
-				}
-				try {
-					count.wait(Math.max(1, remaining / 1_000_000));
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
+		CompletableFuture<Void> idle = new CompletableFuture<>();
+		synchronized (calls) {
+			if (calls.count == 0) {
+				return CompletableFuture.completedFuture(null);
+			}
+			calls.waiting.add(idle);
+		}
+		return idle.completeOnTimeout(null, this.bound.toMillis(), TimeUnit.MILLISECONDS).whenComplete((done, ex) -> {
+			synchronized (calls) {
+				if (calls.waiting.remove(idle)) {
+					logger.warn(calls.count + " @ActiveOnly call(s) of role " + role + " still run after "
+							+ describe(this.bound) + "; releasing the role anyway");
 				}
 			}
-		}
+		});
+	}
+
+	private static String describe(Duration duration) {
+		return (duration.toMillisPart() == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+	}
+
+	/**
+	 * The calls of one role: how many run, and who waits for none to run.
+	 */
+	private static final class Calls {
+
+		private int count;
+
+		private final List<CompletableFuture<Void>> waiting = new ArrayList<>();
+
 	}
 
 }

@@ -1,7 +1,11 @@
 package io.github.coordinatorha.election;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 import io.github.coordinatorha.RoleState;
 import io.github.coordinatorha.TransitionReason;
@@ -38,8 +42,10 @@ final class CompositeElectionObserver implements ElectionObserver {
 	}
 
 	@Override
-	public void releasing(String role) {
-		each((observer) -> observer.releasing(role));
+	public CompletionStage<Void> releasing(String role) {
+		List<CompletableFuture<Void>> stages = new ArrayList<>();
+		each((observer) -> stages.add(observer.releasing(role).toCompletableFuture()));
+		return CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new));
 	}
 
 	@Override
@@ -47,7 +53,7 @@ final class CompositeElectionObserver implements ElectionObserver {
 		each((observer) -> observer.keepAliveConfirmed(roundTrip));
 	}
 
-	private void each(java.util.function.Consumer<ElectionObserver> call) {
+	private void each(Consumer<ElectionObserver> call) {
 		for (ElectionObserver observer : this.observers) {
 			try {
 				call.accept(observer);

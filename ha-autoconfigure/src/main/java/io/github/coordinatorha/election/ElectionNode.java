@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.etcd.jetcd.Client;
@@ -15,6 +19,9 @@ import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.FencingToken;
 import io.github.coordinatorha.Handover;
 import io.github.coordinatorha.RoleStatus;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
@@ -22,13 +29,13 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
 
 /**
- * This node in the election: its session in etcd and one election per role, started and
- * stopped with the application context.
+ * This node in the election, started and stopped with the application context: its
+ * session in etcd and one election per role.
  * <p>
  * It starts after the web server, so the address it advertises already serves, and
- * stops before the web server drains: the active steps down and revokes its lease at the
- * start of shutdown, which deletes its ACTIVE keys at once so a standby takes over in
- * milliseconds rather than after a TTL.
+ * stops before the web server drains: each active role lets its work end and steps
+ * down, then the node revokes its lease, which deletes its ACTIVE keys at once so a
+ * standby takes over in milliseconds rather than after a TTL.
  *
  * @since 0.1.0
  */
@@ -40,13 +47,17 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 	 */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
+	private static final Log logger = LogFactory.getLog(ElectionNode.class);
+
 	private static final Duration LISTENER_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
 	private final Map<String, RoleHandle> roles;
 
-	private final NodeSession session;
+	private final @Nullable NodeSession session;
 
-	private final ElectionObserver observer;
+	private final Lanes lanes;
+
+	private final Duration requestTimeout;
 
 	private final ReentrantLock lifecycleLock = new ReentrantLock();
 
@@ -63,33 +74,44 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 	 * the process as Milvus does, or {@code null} to step down and rejoin
 	 * @param observer watches the election, for metrics
 	 */
-	public ElectionNode(Client client, ElectionSettings settings, List<RoleDefinition> definitions,
-			ApplicationEventPublisher publisher, Runnable sessionLossAction, ElectionObserver observer) {
+	public ElectionNode(@Nullable Client client, ElectionSettings settings, List<RoleDefinition> definitions,
+			ApplicationEventPublisher publisher, @Nullable Runnable sessionLossAction, ElectionObserver observer) {
+		this((client != null) ? new JetcdGateway(client, settings.requestTimeout(), settings.endpoints()) : null,
+				settings, definitions, publisher, sessionLossAction, observer, new ElectionExecutors());
+	}
+
+	ElectionNode(@Nullable EtcdGateway etcd, ElectionSettings settings, List<RoleDefinition> definitions,
+			ApplicationEventPublisher publisher, @Nullable Runnable sessionLossAction, ElectionObserver observer,
+			Lanes lanes) {
 		boolean elected = definitions.stream().anyMatch(RoleDefinition::activeStandby);
-		this.observer = observer;
-		Assert.isTrue(!elected || client != null, "An etcd client is needed for roles in active-standby mode");
+		Assert.isTrue(!elected || etcd != null, "An etcd client is needed for roles in active-standby mode");
+		this.lanes = lanes;
+		this.requestTimeout = settings.requestTimeout();
 		EtcdKeys keys = new EtcdKeys(settings.rootPath(), settings.metaSubPath());
-		this.session = elected ? new NodeSession(client.getLeaseClient(),
-				new ServerIdAllocator(client.getKVClient(), keys, settings.requestTimeout()), settings.sessionTtl(),
-				settings.requestTimeout(), observer, System::nanoTime) : null;
+		NodeSession session = (etcd != null && elected) ? new NodeSession(etcd, new ServerIdAllocator(etcd, keys),
+				settings.sessionTtl(), settings.requestTimeout(), observer, lanes.session()) : null;
 		NodeIdentity identity = new NodeIdentity(settings.address(), settings.hostName(), settings.version());
 		Map<String, RoleHandle> roles = new LinkedHashMap<>();
 		for (RoleDefinition definition : definitions) {
-			TransitionPublisher events = new TransitionPublisher(publisher, definition.name());
-			if (definition.activeStandby()) {
-				RoleElection election = new RoleElection(definition.name(), client.getKVClient(),
-						client.getWatchClient(), this.session, keys, identity, settings.requestTimeout(), events, this,
-						observer, System::nanoTime);
-				this.session.addListener(election);
-				roles.put(definition.name(), election);
+			TransitionPublisher events = new TransitionPublisher(publisher, lanes.events(definition.name()));
+			if (definition.activeStandby() && session != null && etcd != null) {
+				RoleKeys roleKeys = new RoleKeys(keys, definition.name());
+				Lane lane = lanes.role(definition.name());
+				RoleAnnouncer announcer = new RoleAnnouncer(definition.name(), roleKeys.serverName(), lane, events, this,
+						observer, session::serverId);
+				RoleActor actor = new RoleActor(definition.name(), roleKeys, new RoleStore(etcd, roleKeys, identity),
+						lane, announcer, session::leaseNotFound, observer, settings.requestTimeout());
+				session.addListener(actor);
+				roles.put(definition.name(), actor);
 			}
 			else {
 				roles.put(definition.name(), new StaticRole(definition.name(), events, this));
 			}
 		}
-		if (this.session != null && sessionLossAction != null) {
-			this.session.addListener(new SessionLossTrigger(sessionLossAction));
+		if (session != null && sessionLossAction != null) {
+			session.addListener(new SessionLossTrigger(sessionLossAction));
 		}
+		this.session = session;
 		this.roles = Collections.unmodifiableMap(roles);
 	}
 
@@ -137,8 +159,8 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 	}
 
 	/**
-	 * Why this node has no session in etcd now, for example "etcd did not answer in
-	 * time", or empty if it has one (or needs none).
+	 * Why this node has no session in etcd now, for example "etcd at ... cannot be
+	 * reached", or empty if it has one (or needs none).
 	 * @return the problem
 	 */
 	public Optional<String> sessionProblem() {
@@ -177,6 +199,11 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 		}
 	}
 
+	/**
+	 * Stops the node on the lifecycle thread: every role lets go (an active one once its
+	 * work has ended), then the lease is revoked, then the role events are published.
+	 * Bounded: a role that does not let go in time is left to its lease.
+	 */
 	@Override
 	public void stop() {
 		this.lifecycleLock.lock();
@@ -185,21 +212,45 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 				return;
 			}
 			this.running = false;
-			Map<RoleHandle, RoleStatus> farewells = new LinkedHashMap<>();
-			this.roles.values().forEach((role) -> farewells.put(role, role.stop()));
-			farewells.forEach((role, farewell) -> {
-				if (farewell != null) {
-					this.observer.releasing(role.name());
-				}
-			});
-			if (this.session != null) {
-				this.session.stop();
+			Duration bound = RoleMachine.DRAIN_LIMIT.plus(this.requestTimeout.multipliedBy(2));
+			try {
+				stopRoles().get(bound.toMillis(), TimeUnit.MILLISECONDS);
 			}
-			farewells.forEach((role, farewell) -> role.close(farewell, LISTENER_SHUTDOWN_TIMEOUT));
+			catch (ExecutionException | TimeoutException ex) {
+				logger.warn("The roles of this node did not let go within " + bound.toSeconds()
+						+ "s; closing the session anyway");
+			}
+			if (this.session != null) {
+				this.session.stop().get(this.requestTimeout.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+			}
+			this.roles.values().forEach((role) -> role.close(LISTENER_SHUTDOWN_TIMEOUT));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.warn("Could not close the session in time; etcd frees its keys when its TTL runs out");
 		}
 		finally {
+			this.lanes.shutdown();
 			this.lifecycleLock.unlock();
 		}
+	}
+
+	/**
+	 * Stops every role at once.
+	 * @return completes when all have let go
+	 */
+	CompletableFuture<Void> stopRoles() {
+		return CompletableFuture.allOf(this.roles.values().stream().map(RoleHandle::stop).toArray(CompletableFuture[]::new));
+	}
+
+	/**
+	 * Closes the session, revoking its lease.
+	 * @return completes when etcd has answered, or could not
+	 */
+	CompletableFuture<Void> closeSession() {
+		return (this.session != null) ? this.session.stop() : CompletableFuture.completedFuture(null);
 	}
 
 	/**
@@ -222,7 +273,7 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 	}
 
 	/**
-	 * Runs the configured action when the session is lost, off the session thread.
+	 * Runs the configured action when the session is lost, off the session's lane.
 	 */
 	private record SessionLossTrigger(Runnable action) implements SessionListener {
 

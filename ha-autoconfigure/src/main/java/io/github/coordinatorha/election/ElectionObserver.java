@@ -1,13 +1,17 @@
 package io.github.coordinatorha.election;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import io.github.coordinatorha.RoleState;
 import io.github.coordinatorha.TransitionReason;
 
 /**
- * Watches the election from the inside, for metrics. Called on the starter's own
- * threads; implementations must be quick and must not throw.
+ * Watches the election from the inside, for metrics and for role work that must end
+ * before a role is let go. Called on the starter's own threads; implementations must be
+ * quick, must never block, and should not throw.
  *
  * @since 0.1.0
  */
@@ -42,13 +46,19 @@ public interface ElectionObserver {
 
 	/**
 	 * This node is about to release a role it held, on a handover or at shutdown: it
-	 * already reports STANDBY (no new role work starts), and the ACTIVE key goes as soon
-	 * as this returns. An implementation may block, briefly and with a bound, to let
-	 * role work in flight finish, so that it never overlaps with the next active's. Not
-	 * called when the lease is lost: then the lease deadline is the bound.
+	 * already reports STANDBY (no new role work starts), and the listeners of its
+	 * {@code BecameStandbyEvent} have returned. The ACTIVE key goes once the returned
+	 * stage completes, so an implementation can let role work in flight finish first and
+	 * keep it from overlapping with the next active's. It must not block: it returns a
+	 * stage at once and completes it later, within its own bound (the engine lets the
+	 * role go after {@code 15s} whatever happens). Not called when the lease is lost:
+	 * then the lease deadline is the bound.
 	 * @param role the role
+	 * @return completes when the role's work in flight has ended
+	 * @since 0.2.0
 	 */
-	default void releasing(String role) {
+	default CompletionStage<Void> releasing(String role) {
+		return CompletableFuture.completedFuture(null);
 	}
 
 	/**
@@ -69,7 +79,7 @@ public interface ElectionObserver {
 	 * @param observers the observers
 	 * @return the composite
 	 */
-	static ElectionObserver of(java.util.List<ElectionObserver> observers) {
+	static ElectionObserver of(List<ElectionObserver> observers) {
 		return observers.isEmpty() ? NONE : new CompositeElectionObserver(observers);
 	}
 

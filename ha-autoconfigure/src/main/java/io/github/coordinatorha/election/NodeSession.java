@@ -3,37 +3,35 @@ package io.github.coordinatorha.election;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
-import io.etcd.jetcd.Lease;
-import io.etcd.jetcd.lease.LeaseGrantResponse;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.github.coordinatorha.election.EtcdGateway.LeaseGrant;
+import io.github.coordinatorha.election.EtcdGateway.LeaseRenewal;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * This node's session: one lease shared by all its roles, kept alive on our own cadence,
- * and the server ID it registers under.
+ * and the server ID it registers under. Everything here runs on the session's
+ * {@link Lane}; etcd's answers come back to it, so nothing blocks.
  * <p>
- * The lease deadline is ours, not jetcd's: each renewal moves it to the time the
- * keepalive was <em>sent</em> plus the granted TTL, less a safety margin, measured on
- * {@link System#nanoTime()}. etcd received the keepalive after we sent it, so the server
- * cannot expire the lease before our deadline; the node steps down at the deadline, before
- * any standby can take over. Everything here runs on one thread, {@code ha-session}.
+ * Each {@link SessionLease} carries its own deadline: the send time of the last
+ * keepalive etcd confirmed plus the granted TTL, less a safety margin. etcd received the
+ * keepalive after we sent it, so the server cannot expire the lease before our deadline;
+ * the node steps down at the deadline, before any standby can take over.
  */
 final class NodeSession {
 
 	private static final Log logger = LogFactory.getLog(NodeSession.class);
 
+	private static final Duration FIRST_RETRY_DELAY = Duration.ofMillis(250);
+
 	private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(5);
 
-	private final Lease leases;
+	private final EtcdGateway etcd;
 
 	private final ServerIdAllocator serverIds;
 
@@ -41,47 +39,43 @@ final class NodeSession {
 
 	private final Duration requestTimeout;
 
-	private final LongSupplier clock;
-
 	private final ElectionObserver observer;
+
+	private final Lane lane;
 
 	private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
 
-	private final ScheduledExecutorService executor;
+	private volatile @Nullable SessionLease current;
 
-	private volatile SessionLease current;
+	private volatile long serverId;
 
-	private volatile long validUntilNanos;
+	private volatile @Nullable String problem;
+
+	private volatile boolean stopped;
+
+	// Confined to the lane
+
+	private long epoch;
 
 	/**
 	 * How long etcd took to answer the last grant or keepalive.
 	 */
 	private long roundTripNanos;
 
-	private volatile long serverId;
+	private Duration retryDelay = FIRST_RETRY_DELAY;
 
-	private long epoch;
+	private Lane.@Nullable Timer nextKeepAlive;
 
-	private Duration retryDelay;
+	private Lane.@Nullable Timer deadline;
 
-	private ScheduledFuture<?> nextKeepAlive;
-
-	private ScheduledFuture<?> deadline;
-
-	private volatile boolean stopped;
-
-	private volatile String problem;
-
-	NodeSession(Lease leases, ServerIdAllocator serverIds, Duration requestedTtl, Duration requestTimeout,
-			ElectionObserver observer, LongSupplier clock) {
-		this.observer = observer;
-		this.leases = leases;
+	NodeSession(EtcdGateway etcd, ServerIdAllocator serverIds, Duration requestedTtl, Duration requestTimeout,
+			ElectionObserver observer, Lane lane) {
+		this.etcd = etcd;
 		this.serverIds = serverIds;
 		this.requestedTtl = requestedTtl;
 		this.requestTimeout = requestTimeout;
-		this.clock = clock;
-		this.retryDelay = initialRetryDelay();
-		this.executor = Executors.newSingleThreadScheduledExecutor(ElectionThreads.named("ha-session"));
+		this.observer = observer;
+		this.lane = lane;
 	}
 
 	void addListener(SessionListener listener) {
@@ -89,20 +83,16 @@ final class NodeSession {
 	}
 
 	void start() {
-		this.executor.execute(this::establish);
+		this.lane.execute(this::establish);
 	}
 
-	/**
-	 * Whether {@code lease} is this node's current lease and its deadline has not passed.
-	 */
-	boolean isValid(SessionLease lease) {
-		return lease != null && lease == this.current && this.clock.getAsLong() - this.validUntilNanos < 0;
-	}
-
-	SessionLease current() {
+	@Nullable SessionLease current() {
 		return this.current;
 	}
 
+	/**
+	 * The server ID of the current or last session, {@code 0} before the first.
+	 */
 	long serverId() {
 		return this.serverId;
 	}
@@ -110,102 +100,165 @@ final class NodeSession {
 	/**
 	 * Why the node has no session now, or {@code null} if it has one or has not tried.
 	 */
-	String problem() {
+	@Nullable String problem() {
 		return (this.current != null) ? null : this.problem;
 	}
+
+	/**
+	 * Reports that etcd answered a call made under {@code lease} with "lease not found":
+	 * the session is gone, whatever the keepalive cadence has seen so far.
+	 */
+	void leaseNotFound(SessionLease lease) {
+		this.lane.execute(() -> {
+			if (lease == this.current && !this.stopped) {
+				lose(lease, "etcd no longer knows lease " + Long.toHexString(lease.leaseId()));
+			}
+		});
+	}
+
+	/**
+	 * Ends the session and revokes its lease, which deletes every key attached to it at
+	 * once (sessions and ACTIVE keys), so standbys take over without waiting for a TTL.
+	 * @return completes when etcd has answered the revoke, or could not
+	 */
+	CompletableFuture<Void> stop() {
+		CompletableFuture<Void> closed = new CompletableFuture<>();
+		this.stopped = true;
+		this.lane.execute(() -> {
+			SessionLease lease = this.current;
+			this.current = null;
+			cancelTimers();
+			if (lease == null) {
+				closed.complete(null);
+				return;
+			}
+			lease.end();
+			this.etcd.revoke(lease.leaseId()).whenComplete((header, failure) -> {
+				if (failure == null) {
+					logger.info("Session closed: lease " + Long.toHexString(lease.leaseId()) + " revoked");
+				}
+				else {
+					logger.warn("Could not revoke lease " + Long.toHexString(lease.leaseId()) + " ("
+							+ EtcdFailure.of(failure).getMessage() + "); etcd frees its keys when its TTL runs out");
+				}
+				closed.complete(null);
+			});
+		});
+		return closed;
+	}
+
+	// Opening a session
 
 	private void establish() {
 		if (this.stopped) {
 			return;
 		}
-		long granted = 0;
-		try {
-			long sentAt = this.clock.getAsLong();
-			LeaseGrantResponse grant = EtcdCalls.await(
-					EtcdCalls.bounded(this.leases.grant(ceilSeconds(this.requestedTtl)), this.requestTimeout),
-					this.requestTimeout);
-			granted = grant.getID();
-			Duration ttl = Duration.ofSeconds(grant.getTTL());
-			if (ttl.compareTo(this.requestedTtl) > 0) {
-				logger.info("etcd granted a session TTL of " + ttl.toSeconds() + "s, more than the "
-						+ this.requestedTtl.toMillis() + "ms asked for (its minimum); using " + ttl.toSeconds() + "s");
-			}
-			if (this.serverId == 0) {
-				this.serverId = this.serverIds.allocate();
+		long sentAt = this.lane.nanoTime();
+		long[] granted = new long[1];
+		this.etcd.grant(ceilSeconds(this.requestedTtl)).thenComposeAsync((grant) -> {
+			granted[0] = grant.leaseId();
+			return serverIdFor(grant).thenApply((serverId) -> new Opening(grant, serverId));
+		}, this.lane).whenCompleteAsync((opening, failure) -> {
+			if (failure == null) {
+				opened(opening, sentAt);
 			}
 			else {
-				// etcd may have been wiped since: keep the counter from handing out our ID again
-				this.serverIds.reserve(this.serverId);
+				notOpened(granted[0], EtcdFailure.of(failure));
 			}
-			SessionLease lease = new SessionLease(++this.epoch, granted, this.serverId, ttl, Instant.now());
-			this.problem = null;
-			this.validUntilNanos = sentAt + validity(ttl);
-			this.roundTripNanos = this.clock.getAsLong() - sentAt;
-			this.current = lease;
-			this.retryDelay = initialRetryDelay();
-			logger.info("Session opened: serverId " + this.serverId + ", lease " + Long.toHexString(granted)
-					+ ", TTL " + ttl.toSeconds() + "s");
-			scheduleDeadline(lease);
-			scheduleKeepAlive(lease, keepAliveInterval(ttl));
-			this.listeners.forEach((listener) -> listener.sessionEstablished(lease));
-		}
-		catch (Exception ex) {
-			if (granted != 0) {
-				this.leases.revoke(granted);
-			}
-			String reason = EtcdCalls.describe(ex);
-			this.problem = reason;
-			logger.warn("Could not open a session in etcd (" + reason + "); retrying in " + this.retryDelay.toMillis()
-					+ "ms");
-			this.listeners.forEach((listener) -> listener.sessionUnavailable(reason));
-			retryEstablishLater();
-		}
+		}, this.lane);
 	}
 
-	private void retryEstablishLater() {
+	private CompletableFuture<Long> serverIdFor(LeaseGrant grant) {
+		long known = this.serverId;
+		// etcd may have been wiped since our last session: keep the counter from handing out our ID again
+		return (known == 0) ? this.serverIds.allocate() : this.serverIds.reserve(known).thenApply((counter) -> known);
+	}
+
+	private void opened(Opening opening, long sentAt) {
+		LeaseGrant grant = opening.grant();
+		if (this.stopped) {
+			this.etcd.revoke(grant.leaseId());
+			return;
+		}
+		Duration ttl = Duration.ofSeconds(grant.ttlSeconds());
+		if (ttl.compareTo(this.requestedTtl) > 0) {
+			logger.info("etcd granted a session TTL of " + ttl.toSeconds() + "s, more than the "
+					+ describe(this.requestedTtl) + " asked for (its minimum); using " + ttl.toSeconds() + "s");
+		}
+		long now = this.lane.nanoTime();
+		this.serverId = opening.serverId();
+		this.roundTripNanos = now - sentAt;
+		SessionLease lease = new SessionLease(++this.epoch, grant.leaseId(), opening.serverId(), ttl, Instant.now(),
+				sentAt + validity(ttl));
+		this.problem = null;
+		this.retryDelay = FIRST_RETRY_DELAY;
+		this.current = lease;
+		logger.info("Session opened: serverId " + lease.serverId() + ", lease " + Long.toHexString(lease.leaseId())
+				+ ", TTL " + ttl.toSeconds() + "s");
+		scheduleDeadline(lease);
+		scheduleKeepAlive(lease, keepAliveInterval(ttl));
+		this.listeners.forEach((listener) -> listener.sessionEstablished(lease));
+	}
+
+	private void notOpened(long grantedLease, EtcdFailure failure) {
+		if (grantedLease != 0) {
+			this.etcd.revoke(grantedLease);
+		}
 		if (this.stopped) {
 			return;
 		}
-		this.executor.schedule(this::establish, this.retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+		String reason = failure.getMessage();
+		String message = "Could not open a session in etcd (" + reason + "); retrying in "
+				+ describe(this.retryDelay);
+		// One WARN per change of the reason; the retries that follow are DEBUG.
+		if (Objects.equals(reason, this.problem)) {
+			logger.debug(message);
+		}
+		else {
+			logger.warn(message);
+		}
+		this.problem = reason;
+		this.listeners.forEach((listener) -> listener.sessionUnavailable(reason));
+		this.lane.schedule(this::establish, this.retryDelay.toNanos());
 		Duration doubled = this.retryDelay.multipliedBy(2);
 		this.retryDelay = (doubled.compareTo(MAX_RETRY_DELAY) > 0) ? MAX_RETRY_DELAY : doubled;
 	}
 
-	private void keepAlive(SessionLease lease) {
-		if (lease != this.current || this.stopped) {
-			return;
-		}
-		long sentAt = this.clock.getAsLong();
-		// an answer after the deadline is of no use; one before it always is
-		Duration timeout = min(this.requestTimeout, Duration.ofNanos(Math.max(1_000_000, this.validUntilNanos - sentAt)));
-		EtcdCalls.bounded(this.leases.keepAliveOnce(lease.leaseId()), timeout)
-			.whenCompleteAsync((response, failure) -> keepAliveAnswered(lease, sentAt, response, failure),
-					this.executor);
+	private record Opening(LeaseGrant grant, long serverId) {
 	}
 
-	private void keepAliveAnswered(SessionLease lease, long sentAt, LeaseKeepAliveResponse response,
-			Throwable failure) {
-		if (lease != this.current || this.stopped) {
+	// Keeping it alive
+
+	private void keepAlive(SessionLease lease) {
+		if (lease != this.current) {
 			return;
 		}
-		if (failure == null && response.getTTL() > 0) {
-			this.roundTripNanos = this.clock.getAsLong() - sentAt;
+		long sentAt = this.lane.nanoTime();
+		// an answer after the deadline is of no use; one before it always is
+		Duration timeout = min(this.requestTimeout, Duration.ofNanos(Math.max(1_000_000, lease.validUntil() - sentAt)));
+		this.etcd.keepAliveOnce(lease.leaseId(), timeout)
+			.whenCompleteAsync((renewal, failure) -> keepAliveAnswered(lease, sentAt, renewal, failure), this.lane);
+	}
+
+	private void keepAliveAnswered(SessionLease lease, long sentAt, @Nullable LeaseRenewal renewal,
+			@Nullable Throwable failure) {
+		if (lease != this.current) {
+			return;
+		}
+		if (renewal != null && renewal.ttlSeconds() > 0) {
+			this.roundTripNanos = this.lane.nanoTime() - sentAt;
 			this.observer.keepAliveConfirmed(Duration.ofNanos(this.roundTripNanos));
-			long validUntil = sentAt + validity(Duration.ofSeconds(response.getTTL()));
-			if (validUntil - this.validUntilNanos > 0) {
-				this.validUntilNanos = validUntil;
-			}
+			lease.extendTo(sentAt + validity(Duration.ofSeconds(renewal.ttlSeconds())));
 			scheduleDeadline(lease);
 			scheduleKeepAlive(lease, keepAliveInterval(lease.ttl()));
 		}
-		else if (failure == null || EtcdCalls.isLeaseNotFound(failure)) {
+		else if (renewal != null || EtcdFailure.of(failure).is(EtcdFailure.Kind.LEASE_NOT_FOUND)) {
 			lose(lease, "etcd no longer knows lease " + Long.toHexString(lease.leaseId()));
 		}
 		else {
 			logger.debug("Keepalive of lease " + Long.toHexString(lease.leaseId()) + " failed: "
-					+ EtcdCalls.describe(failure));
-			Duration retry = min(keepAliveInterval(lease.ttl()), Duration.ofMillis(500));
-			scheduleKeepAlive(lease, retry);
+					+ EtcdFailure.of(failure).getMessage());
+			scheduleKeepAlive(lease, min(keepAliveInterval(lease.ttl()), Duration.ofMillis(500)));
 		}
 	}
 
@@ -214,26 +267,23 @@ final class NodeSession {
 		// Never later than halfway to the deadline, nor later than two round trips before
 		// it: a slow grant (a cold JVM, a loaded host) or a slow link can leave less than
 		// one interval of validity.
-		long remaining = Math.max(0, this.validUntilNanos - this.clock.getAsLong());
+		long remaining = Math.max(0, lease.validUntil() - this.lane.nanoTime());
 		long latest = Math.max(0, Math.min(remaining / 2, remaining - 2 * this.roundTripNanos));
-		long delayNanos = Math.min(delay.toNanos(), latest);
-		this.nextKeepAlive = this.executor.schedule(() -> keepAlive(lease), delayNanos, TimeUnit.NANOSECONDS);
+		this.nextKeepAlive = this.lane.schedule(() -> keepAlive(lease), Math.min(delay.toNanos(), latest));
 	}
 
 	private void scheduleDeadline(SessionLease lease) {
 		cancel(this.deadline);
-		long remaining = this.validUntilNanos - this.clock.getAsLong();
-		this.deadline = this.executor.schedule(() -> checkDeadline(lease), Math.max(0, remaining),
-				TimeUnit.NANOSECONDS);
+		this.deadline = this.lane.schedule(() -> checkDeadline(lease),
+				Math.max(0, lease.validUntil() - this.lane.nanoTime()));
 	}
 
 	private void checkDeadline(SessionLease lease) {
-		if (lease != this.current || this.stopped) {
+		if (lease != this.current) {
 			return;
 		}
-		if (this.clock.getAsLong() - this.validUntilNanos >= 0) {
-			lose(lease, "no keepalive was confirmed by etcd within the session TTL of " + lease.ttl().toSeconds()
-					+ "s");
+		if (!lease.isValidAt(this.lane.nanoTime())) {
+			lose(lease, "no keepalive was confirmed by etcd within the session TTL of " + lease.ttl().toSeconds() + "s");
 		}
 		else {
 			scheduleDeadline(lease);
@@ -242,62 +292,21 @@ final class NodeSession {
 
 	private void lose(SessionLease lease, String reason) {
 		this.current = null;
+		lease.end();
 		this.problem = reason;
+		cancelTimers();
+		logger.warn("Session lost (" + reason + "); every role of this node is JOINING until a new session opens");
+		// Frees our keys at once if etcd is merely slow; harmless if the lease is gone.
+		this.etcd.revoke(lease.leaseId());
+		this.listeners.forEach((listener) -> listener.sessionLost(lease, reason));
+		this.lane.schedule(this::establish, this.retryDelay.toNanos());
+	}
+
+	private void cancelTimers() {
 		cancel(this.nextKeepAlive);
 		cancel(this.deadline);
-		logger.warn("Session lost (" + reason + "); every role of this node is STANDBY until a new session opens");
-		// Frees our keys at once if etcd is merely slow; harmless if the lease is gone.
-		EtcdCalls.bounded(this.leases.revoke(lease.leaseId()), this.requestTimeout);
-		this.listeners.forEach((listener) -> listener.sessionLost(lease, reason));
-		retryEstablishLater();
-	}
-
-	/**
-	 * Reports that etcd answered a call made under {@code lease} with "lease not found":
-	 * the session is gone, whatever the keepalive cadence has seen so far.
-	 */
-	void leaseNotFound(SessionLease lease) {
-		try {
-			this.executor.execute(() -> {
-				if (lease == this.current && !this.stopped) {
-					lose(lease, "etcd no longer knows lease " + Long.toHexString(lease.leaseId()));
-				}
-			});
-		}
-		catch (RejectedExecutionException ex) {
-			// stopped: nothing to lose any more
-		}
-	}
-
-	/**
-	 * Revokes the lease, which deletes every key attached to it at once (sessions and
-	 * ACTIVE keys), so standbys take over without waiting for a TTL. Called on the
-	 * lifecycle thread during shutdown, after every role has stepped down.
-	 */
-	void stop() {
-		this.stopped = true;
-		SessionLease lease = this.current;
-		this.current = null;
-		this.executor.shutdownNow();
-		if (lease != null) {
-			try {
-				EtcdCalls.await(EtcdCalls.bounded(this.leases.revoke(lease.leaseId()), this.requestTimeout),
-						this.requestTimeout);
-				logger.info("Session closed: lease " + Long.toHexString(lease.leaseId()) + " revoked");
-			}
-			catch (Exception ex) {
-				logger.warn("Could not revoke lease " + Long.toHexString(lease.leaseId()) + " ("
-						+ EtcdCalls.describe(ex) + "); etcd frees its keys when its TTL runs out");
-			}
-		}
-	}
-
-	boolean awaitTermination(Duration timeout) throws InterruptedException {
-		return this.executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
-	}
-
-	private Duration initialRetryDelay() {
-		return Duration.ofMillis(250);
+		this.nextKeepAlive = null;
+		this.deadline = null;
 	}
 
 	/**
@@ -313,6 +322,14 @@ final class NodeSession {
 		return ttl.dividedBy(3);
 	}
 
+	/**
+	 * A duration as users write it: {@code 250ms}, {@code 5s}.
+	 */
+	static String describe(Duration duration) {
+		return (duration.toMillisPart() == 0 && duration.toSeconds() > 0) ? duration.toSeconds() + "s"
+				: duration.toMillis() + "ms";
+	}
+
 	private static long ceilSeconds(Duration duration) {
 		long seconds = duration.toSeconds();
 		return (duration.toNanosPart() > 0 || seconds == 0) ? seconds + 1 : seconds;
@@ -322,9 +339,9 @@ final class NodeSession {
 		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
-	private static void cancel(ScheduledFuture<?> future) {
-		if (future != null) {
-			future.cancel(false);
+	private static void cancel(Lane.@Nullable Timer timer) {
+		if (timer != null) {
+			timer.cancel();
 		}
 	}
 

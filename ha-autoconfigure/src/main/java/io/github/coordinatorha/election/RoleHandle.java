@@ -2,6 +2,7 @@ package io.github.coordinatorha.election;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import io.etcd.jetcd.op.Cmp;
 import io.github.coordinatorha.FencingToken;
@@ -9,7 +10,7 @@ import io.github.coordinatorha.Handover;
 import io.github.coordinatorha.RoleStatus;
 
 /**
- * One role on this node, elected or not.
+ * One role on this node, elected or not, as {@link ElectionNode} drives it.
  */
 interface RoleHandle {
 
@@ -27,25 +28,31 @@ interface RoleHandle {
 
 	Cmp fencingGuard(FencingToken token);
 
+	/**
+	 * Hands the role over; blocks the caller until answered, within a bound.
+	 */
 	Handover handOver();
 
 	/**
-	 * Reads every registered session of the role from etcd, on the caller's thread.
+	 * Reads every registered session of the role from etcd; blocks the caller within the
+	 * request timeout.
 	 */
 	List<RegisteredSession> registeredSessions() throws Exception;
 
 	void start();
 
 	/**
-	 * Stops competing and steps down locally at once, without publishing yet.
-	 * @return the status to announce once the session is closed, or {@code null} if
-	 * the role was not active
+	 * Stops competing. An active role first lets its work end and publishes its
+	 * {@code BecameStandbyEvent}.
+	 * @return completes when the role holds nothing the node must wait for before it
+	 * revokes its lease
 	 */
-	RoleStatus stop();
+	CompletableFuture<Void> stop();
 
 	/**
-	 * Publishes the stop announced by {@link #stop()} and releases the role's threads.
+	 * Waits, within {@code timeout}, until the role's events are published. Called on the
+	 * lifecycle thread once the session is closed.
 	 */
-	void close(RoleStatus farewell, Duration timeout);
+	void close(Duration timeout);
 
 }

@@ -7,121 +7,132 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.watch.WatchEvent;
+import io.github.coordinatorha.election.EtcdGateway.KeyValue;
+import io.github.coordinatorha.election.EtcdGateway.WatchEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A node's picture of one role's key range in etcd: the ACTIVE key and the sessions of
- * every candidate, built from one read and kept current by the watch that follows it.
+ * A node's picture of one role's keys in etcd, as an immutable value: the ACTIVE key and
+ * the session of every candidate, built from one read and brought up to date by the
+ * watch that follows it and by the answers to this node's own writes.
  * <p>
- * It also names the successor: when the ACTIVE key is gone, only the candidate whose
+ * It names the successor too: when the ACTIVE key is gone, only the candidate whose
  * session was written longest ago competes, so one standby wakes per handover however
  * many wait. A node that resigns rewrites its session and so goes to the back of the
  * queue.
  */
 final class RoleView {
 
-	private final EtcdKeys keys;
+	private final RoleKeys keys;
 
-	private final String serverName;
+	private final Map<String, Candidate> candidates;
 
-	private final String activeKey;
-
-	private final Map<String, Candidate> candidates = new HashMap<>();
-
-	private ActiveHolder active;
+	private final @Nullable ActiveHolder active;
 
 	/**
-	 * The revision at which {@link #active} was last known true. Our own claims and
-	 * resignations are applied as soon as etcd confirms them, before the watch reports
-	 * them; older news of the ACTIVE key that the watch delivers later is then ignored.
+	 * The revision at which {@link #active} was last known true. This node's own claims
+	 * and resignations are applied as soon as etcd confirms them, before the watch
+	 * reports them; older news of the ACTIVE key that the watch delivers later is then
+	 * ignored.
 	 */
-	private long activeRevision;
+	private final long activeRevision;
 
-	RoleView(EtcdKeys keys, String serverName) {
+	private RoleView(RoleKeys keys, Map<String, Candidate> candidates, @Nullable ActiveHolder active,
+			long activeRevision) {
 		this.keys = keys;
-		this.serverName = serverName;
-		this.activeKey = keys.activeKey(serverName);
-	}
-
-	void reset(List<KeyValue> keyValues, long revision) {
-		this.candidates.clear();
-		this.active = null;
-		this.activeRevision = 0;
-		keyValues.forEach(this::observe);
-		this.activeRevision = revision;
+		this.candidates = candidates;
+		this.active = active;
+		this.activeRevision = activeRevision;
 	}
 
 	/**
-	 * Applies one watch event.
+	 * The view of a read of the role's range.
+	 * @param keys the role's keys
+	 * @param keyValues what the read found
+	 * @param revision the revision it was read at
+	 * @return the view
 	 */
-	void apply(WatchEvent event) {
-		if (event.getEventType() == WatchEvent.EventType.PUT) {
-			observe(event.getKeyValue());
+	static RoleView read(RoleKeys keys, List<KeyValue> keyValues, long revision) {
+		RoleView view = new RoleView(keys, Map.of(), null, 0);
+		for (KeyValue keyValue : keyValues) {
+			view = view.observe(keyValue);
 		}
-		else if (event.getEventType() == WatchEvent.EventType.DELETE) {
-			String key = EtcdCalls.string(event.getKeyValue().getKey());
-			if (key.equals(this.activeKey)) {
-				activeDeleted(event.getKeyValue().getModRevision());
-			}
-			else {
-				Candidate known = this.candidates.get(key);
-				if (known != null && known.modRevision() < event.getKeyValue().getModRevision()) {
-					this.candidates.remove(key);
-				}
-			}
-		}
+		return new RoleView(keys, view.candidates, view.active, revision);
 	}
 
 	/**
-	 * Records a key of the role's range as read from etcd.
+	 * The view after one watch event.
 	 */
-	void observe(KeyValue keyValue) {
-		String key = EtcdCalls.string(keyValue.getKey());
-		if (key.equals(this.activeKey)) {
-			if (keyValue.getModRevision() > this.activeRevision) {
-				this.active = new ActiveHolder(keyValue.getCreateRevision(), keyValue.getLease(),
-						SessionCodec.decode(keyValue.getValue()));
-				this.activeRevision = keyValue.getModRevision();
-			}
-			return;
+	RoleView apply(WatchEvent event) {
+		KeyValue keyValue = event.keyValue();
+		if (!event.deleted()) {
+			return observe(keyValue);
 		}
-		OptionalLong serverId = this.keys.sessionServerId(this.serverName, key);
-		if (serverId.isPresent()) {
-			sessionWritten(key, serverId.getAsLong(), keyValue.getModRevision(), keyValue.getLease(),
-					SessionCodec.decode(keyValue.getValue()));
+		if (keyValue.key().equals(this.keys.activeKey())) {
+			return activeDeleted(keyValue.modRevision());
 		}
+		Candidate known = this.candidates.get(keyValue.key());
+		if (known == null || known.modRevision() >= keyValue.modRevision()) {
+			return this;
+		}
+		Map<String, Candidate> candidates = new HashMap<>(this.candidates);
+		candidates.remove(keyValue.key());
+		return new RoleView(this.keys, Map.copyOf(candidates), this.active, this.activeRevision);
 	}
 
 	/**
-	 * Records a session written at {@code revision}, ours as soon as etcd confirms it,
-	 * unless newer news of it is known already.
+	 * The view after learning of a key of the role's range as etcd holds it.
 	 */
-	void sessionWritten(String key, long serverId, long revision, long leaseId, Optional<SessionInfo> session) {
+	RoleView observe(KeyValue keyValue) {
+		if (keyValue.key().equals(this.keys.activeKey())) {
+			if (keyValue.modRevision() <= this.activeRevision) {
+				return this;
+			}
+			ActiveHolder holder = new ActiveHolder(keyValue.createRevision(), keyValue.modRevision(),
+					keyValue.leaseId(), SessionCodec.decode(keyValue.value()));
+			return new RoleView(this.keys, this.candidates, holder, keyValue.modRevision());
+		}
+		OptionalLong serverId = this.keys.serverIdOf(keyValue.key());
+		if (serverId.isEmpty()) {
+			return this;
+		}
+		return sessionWritten(keyValue.key(), serverId.getAsLong(), keyValue.modRevision(), keyValue.leaseId(),
+				SessionCodec.decode(keyValue.value()));
+	}
+
+	/**
+	 * The view after a session was written at {@code revision} (this node's own, as soon
+	 * as etcd confirms it), unless newer news of that key is known already.
+	 */
+	RoleView sessionWritten(String key, long serverId, long revision, long leaseId, Optional<SessionInfo> session) {
 		Candidate known = this.candidates.get(key);
-		if (known == null || known.modRevision() <= revision) {
-			this.candidates.put(key, new Candidate(key, serverId, revision, leaseId, session));
+		if (known != null && known.modRevision() > revision) {
+			return this;
 		}
+		Map<String, Candidate> candidates = new HashMap<>(this.candidates);
+		candidates.put(key, new Candidate(key, serverId, revision, leaseId, session));
+		return new RoleView(this.keys, Map.copyOf(candidates), this.active, this.activeRevision);
 	}
 
 	/**
-	 * Records a claim of ours that etcd confirmed at {@code revision}.
+	 * The view after this node's claim, which etcd confirmed at {@code revision}.
 	 */
-	void claimed(long revision, long leaseId, SessionInfo session) {
-		if (revision > this.activeRevision) {
-			this.active = new ActiveHolder(revision, leaseId, Optional.of(session));
-			this.activeRevision = revision;
+	RoleView claimed(long revision, long leaseId, SessionInfo session) {
+		if (revision <= this.activeRevision) {
+			return this;
 		}
+		return new RoleView(this.keys, this.candidates,
+				new ActiveHolder(revision, revision, leaseId, Optional.of(session)), revision);
 	}
 
 	/**
-	 * Records that the ACTIVE key was deleted at {@code revision}.
+	 * The view after the ACTIVE key was deleted at {@code revision}.
 	 */
-	void activeDeleted(long revision) {
-		if (revision > this.activeRevision) {
-			this.active = null;
-			this.activeRevision = revision;
+	RoleView activeDeleted(long revision) {
+		if (revision <= this.activeRevision) {
+			return this;
 		}
+		return new RoleView(this.keys, this.candidates, null, revision);
 	}
 
 	Optional<ActiveHolder> active() {
@@ -146,11 +157,7 @@ final class RoleView {
 	 * longest ago among well-formed sessions that are not stopping.
 	 */
 	Optional<String> successor() {
-		return this.candidates.values()
-			.stream()
-			.filter(Candidate::eligible)
-			.min(Comparator.comparingLong(Candidate::modRevision))
-			.map(Candidate::key);
+		return eligible(null).map(Candidate::key);
 	}
 
 	/**
@@ -158,29 +165,32 @@ final class RoleView {
 	 * node stepped aside, or {@code 0} if there is none.
 	 */
 	long successorServerIdExcluding(String sessionKey) {
+		return eligible(sessionKey).map(Candidate::serverId).orElse(0L);
+	}
+
+	private Optional<Candidate> eligible(@Nullable String excluded) {
 		return this.candidates.values()
 			.stream()
 			.filter(Candidate::eligible)
-			.filter((candidate) -> !candidate.key().equals(sessionKey))
-			.min(Comparator.comparingLong(Candidate::modRevision))
-			.map(Candidate::serverId)
-			.orElse(0L);
+			.filter((candidate) -> !candidate.key().equals(excluded))
+			.min(Comparator.comparingLong(Candidate::modRevision).thenComparing(Candidate::key));
 	}
 
 	/**
 	 * The holder of the ACTIVE key as this view last saw it.
 	 *
-	 * @param createRevision the key's create revision: the holder's fencing token
+	 * @param term the key's create revision: the holder's term and fencing token
+	 * @param modRevision the revision of the key's last write
 	 * @param leaseId the lease the key is attached to
 	 * @param session the holder's session, empty when the value is not one of ours
 	 */
-	record ActiveHolder(long createRevision, long leaseId, Optional<SessionInfo> session) {
+	record ActiveHolder(long term, long modRevision, long leaseId, Optional<SessionInfo> session) {
 
 		long serverId() {
 			return this.session.map(SessionInfo::serverId).orElse(0L);
 		}
 
-		String address() {
+		@Nullable String address() {
 			return this.session.map(SessionInfo::address).orElse(null);
 		}
 

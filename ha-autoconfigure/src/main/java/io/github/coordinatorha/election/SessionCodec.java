@@ -2,7 +2,6 @@ package io.github.coordinatorha.election;
 
 import java.util.Optional;
 
-import io.etcd.jetcd.ByteSequence;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,13 +21,13 @@ final class SessionCodec {
 	private SessionCodec() {
 	}
 
-	static ByteSequence encode(SessionInfo session) {
-		return EtcdCalls.bytes(mapper.writeValueAsString(session));
+	static String encode(SessionInfo session) {
+		return mapper.writeValueAsString(session);
 	}
 
-	static Optional<SessionInfo> decode(ByteSequence value) {
+	static Optional<SessionInfo> decode(String value) {
 		try {
-			SessionInfo session = mapper.readValue(value.getBytes(), SessionInfo.class);
+			SessionInfo session = mapper.readValue(value, SessionInfo.class);
 			return (session != null && session.serverId() > 0) ? Optional.of(session) : Optional.empty();
 		}
 		catch (JacksonException | IllegalArgumentException ex) {

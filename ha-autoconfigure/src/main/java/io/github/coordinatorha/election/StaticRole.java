@@ -3,6 +3,7 @@ package io.github.coordinatorha.election;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import io.etcd.jetcd.op.Cmp;
 import io.github.coordinatorha.BecameActiveEvent;
@@ -35,7 +36,7 @@ final class StaticRole implements RoleHandle {
 		this.name = name;
 		this.publisher = publisher;
 		this.source = source;
-		this.status = new RoleStatus(name, RoleState.STANDBY, TransitionReason.STARTING, 0, 0, null, null,
+		this.status = new RoleStatus(name, RoleState.JOINING, TransitionReason.STARTING, 0, 0, null, null,
 				Instant.now());
 	}
 
@@ -91,22 +92,19 @@ final class StaticRole implements RoleHandle {
 	}
 
 	@Override
-	public RoleStatus stop() {
+	public CompletableFuture<Void> stop() {
 		RoleStatus previous = this.status;
-		if (!previous.isActive()) {
-			return null;
+		if (previous.isActive()) {
+			this.status = new RoleStatus(this.name, RoleState.STANDBY, TransitionReason.SHUTDOWN, 0, 0, null, null,
+					Instant.now());
+			this.publisher.publish(new BecameStandbyEvent(this.source, this.status));
 		}
-		this.status = new RoleStatus(this.name, RoleState.STANDBY, TransitionReason.SHUTDOWN, 0, 0, null, null,
-				Instant.now());
-		return this.status;
+		return CompletableFuture.completedFuture(null);
 	}
 
 	@Override
-	public void close(RoleStatus farewell, Duration timeout) {
-		if (farewell != null) {
-			this.publisher.publish(new BecameStandbyEvent(this.source, farewell));
-		}
-		this.publisher.close(timeout);
+	public void close(Duration timeout) {
+		this.publisher.awaitPublished(timeout);
 	}
 
 }

@@ -1,11 +1,10 @@
 package io.github.coordinatorha.election;
 
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import io.github.coordinatorha.BecameActiveEvent;
@@ -16,11 +15,10 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * Publishes one role's transition events, in order, on the role's own event thread
- * ({@code ha-events-<role>}), so that a slow listener (one that loads metadata, say)
- * never holds up the election or the lease. A listener that throws is logged; for a
- * {@link BecameActiveEvent} the failure is also reported so that the node can give the
- * role up.
+ * Publishes one role's transition events, in order, on the role's event lane, so that a
+ * slow listener (one that loads metadata, say) never holds up the election or the lease.
+ * A listener that throws is logged; for a {@link BecameActiveEvent} the failure is also
+ * reported so that the node can give the role up.
  */
 final class TransitionPublisher {
 
@@ -28,22 +26,18 @@ final class TransitionPublisher {
 
 	private final ApplicationEventPublisher publisher;
 
-	private final ExecutorService executor;
+	private final Lane lane;
 
-	TransitionPublisher(ApplicationEventPublisher publisher, String role) {
+	TransitionPublisher(ApplicationEventPublisher publisher, Lane lane) {
 		this.publisher = publisher;
-		// One thread keeps the role's events in order; it ends when idle, so quiet roles cost nothing.
-		ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-				ElectionThreads.named("ha-events-" + role));
-		executor.allowCoreThreadTimeOut(true);
-		this.executor = executor;
+		this.lane = lane;
 	}
 
 	/**
 	 * Publishes a {@link BecameActiveEvent}; reports its listeners' outcome.
 	 */
 	void publishActive(BecameActiveEvent event, Runnable onSuccess, Consumer<Throwable> onFailure) {
-		submit(event, () -> {
+		this.lane.execute(() -> {
 			try {
 				this.publisher.publishEvent(event);
 			}
@@ -59,7 +53,7 @@ final class TransitionPublisher {
 	 * Publishes any other transition; a listener that throws is logged.
 	 */
 	void publish(RoleTransitionEvent event) {
-		submit(event, () -> {
+		this.lane.execute(() -> {
 			try {
 				this.publisher.publishEvent(event);
 			}
@@ -69,29 +63,29 @@ final class TransitionPublisher {
 		});
 	}
 
-	private void submit(RoleTransitionEvent event, Runnable publication) {
-		try {
-			this.executor.execute(publication);
-		}
-		catch (RejectedExecutionException ex) {
-			logger.debug("Not publishing " + event + ": the node has stopped");
-		}
+	/**
+	 * Completes once every event handed over so far has been published and its
+	 * listeners have returned.
+	 */
+	CompletableFuture<Void> published() {
+		CompletableFuture<Void> published = new CompletableFuture<>();
+		this.lane.execute(() -> published.complete(null));
+		return published;
 	}
 
 	/**
-	 * Waits until every event handed over so far has been published, then stops.
+	 * Waits until every event handed over so far has been published, within
+	 * {@code timeout}. Called on the lifecycle thread at shutdown.
 	 */
-	void close(Duration timeout) {
-		this.executor.shutdown();
+	void awaitPublished(Duration timeout) {
 		try {
-			if (!this.executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-				logger.warn("Role event listeners did not finish within " + timeout + "; interrupting them");
-				this.executor.shutdownNow();
-			}
+			published().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			this.executor.shutdownNow();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.warn("Role event listeners did not finish within " + timeout.toSeconds() + "s; stopping anyway");
 		}
 	}
 

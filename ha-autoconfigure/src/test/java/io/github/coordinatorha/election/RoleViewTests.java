@@ -2,8 +2,8 @@ package io.github.coordinatorha.election;
 
 import java.util.List;
 
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.watch.WatchEvent;
+import io.github.coordinatorha.election.EtcdGateway.KeyValue;
+import io.github.coordinatorha.election.EtcdGateway.WatchEvent;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,58 +13,53 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RoleViewTests {
 
-	private final EtcdKeys keys = new EtcdKeys("by-dev", "meta");
-
-	private final RoleView view = new RoleView(this.keys, "rootcoord");
+	private final RoleKeys keys = new RoleKeys(new EtcdKeys("by-dev", "meta"), "rootCoord");
 
 	@Test
 	void theSuccessorIsTheSessionWrittenLongestAgo() {
-		this.view.reset(List.of(session(7, 30), session(3, 20), session(5, 40)), 40);
-		assertThat(this.view.successor()).contains("by-dev/meta/session/rootcoord-3");
-		assertThat(this.view.successorServerIdExcluding("by-dev/meta/session/rootcoord-3")).isEqualTo(7);
+		RoleView view = read(40, session(7, 30), session(3, 20), session(5, 40));
+		assertThat(view.successor()).contains("by-dev/meta/session/rootcoord-3");
+		assertThat(view.successorServerIdExcluding("by-dev/meta/session/rootcoord-3")).isEqualTo(7);
 	}
 
 	@Test
 	void aRewrittenSessionGoesToTheBackOfTheQueue() {
-		this.view.reset(List.of(session(3, 20), session(5, 40)), 40);
-		this.view.apply(new WatchEvent(session(3, 50), null, WatchEvent.EventType.PUT));
-		assertThat(this.view.successor()).contains("by-dev/meta/session/rootcoord-5");
+		RoleView view = read(40, session(3, 20), session(5, 40)).apply(put(session(3, 50)));
+		assertThat(view.successor()).contains("by-dev/meta/session/rootcoord-5");
 	}
 
 	@Test
 	void foreignValuesAndStoppingSessionsAreNotSuccessors() {
-		this.view.reset(List.of(keyValue("by-dev/meta/session/rootcoord-2", "not json", 10, 10, 0),
-				keyValue("by-dev/meta/session/rootcoord-3", json(3, true), 11, 11, 0), session(4, 12)), 12);
-		assertThat(this.view.successor()).contains("by-dev/meta/session/rootcoord-4");
-		assertThat(this.view.candidateCount()).isEqualTo(3);
+		RoleView view = read(12, keyValue("by-dev/meta/session/rootcoord-2", "not json", 10, 10, 0),
+				keyValue("by-dev/meta/session/rootcoord-3", json(3, true), 11, 11, 0), session(4, 12));
+		assertThat(view.successor()).contains("by-dev/meta/session/rootcoord-4");
+		assertThat(view.candidateCount()).isEqualTo(3);
 	}
 
 	@Test
 	void keysOfOtherRolesInTheRangeAreIgnored() {
-		this.view.reset(List.of(keyValue("by-dev/meta/session/rootcoordx-1", json(1, false), 5, 5, 0),
-				keyValue("by-dev/meta/session/rootcoord-abc", json(1, false), 6, 6, 0)), 6);
-		assertThat(this.view.successor()).isEmpty();
-		assertThat(this.view.active()).isEmpty();
+		RoleView view = read(6, keyValue("by-dev/meta/session/rootcoordx-1", json(1, false), 5, 5, 0),
+				keyValue("by-dev/meta/session/rootcoord-abc", json(1, false), 6, 6, 0));
+		assertThat(view.successor()).isEmpty();
+		assertThat(view.active()).isEmpty();
 	}
 
 	@Test
 	void theActiveKeyIsTrackedWithItsCreateRevisionAndLease() {
-		this.view.reset(List.of(keyValue("by-dev/meta/session/rootcoord", json(9, false), 42, 42, 77)), 42);
-		assertThat(this.view.active()).hasValueSatisfying((holder) -> {
-			assertThat(holder.createRevision()).isEqualTo(42);
+		RoleView view = read(42, keyValue("by-dev/meta/session/rootcoord", json(9, false), 42, 42, 77));
+		assertThat(view.active()).hasValueSatisfying((holder) -> {
+			assertThat(holder.term()).isEqualTo(42);
 			assertThat(holder.leaseId()).isEqualTo(77);
 			assertThat(holder.serverId()).isEqualTo(9);
 			assertThat(holder.address()).isEqualTo("127.0.0.1:9");
 		});
-		this.view.apply(new WatchEvent(keyValue("by-dev/meta/session/rootcoord", "", 0, 43, 0), null,
-				WatchEvent.EventType.DELETE));
-		assertThat(this.view.active()).isEmpty();
+		assertThat(view.apply(delete("by-dev/meta/session/rootcoord", 43)).active()).isEmpty();
 	}
 
 	@Test
 	void anActiveKeyWithAForeignValueIsStillHeld() {
-		this.view.reset(List.of(keyValue("by-dev/meta/session/rootcoord", "{oops", 42, 42, 0)), 42);
-		assertThat(this.view.active()).hasValueSatisfying((holder) -> {
+		RoleView view = read(42, keyValue("by-dev/meta/session/rootcoord", "{oops", 42, 42, 0));
+		assertThat(view.active()).hasValueSatisfying((holder) -> {
 			assertThat(holder.serverId()).isZero();
 			assertThat(holder.address()).isNull();
 		});
@@ -72,20 +67,42 @@ class RoleViewTests {
 
 	@Test
 	void ourConfirmedClaimIsNotUndoneByOlderNewsFromTheWatch() {
-		this.view.reset(List.of(session(1, 10)), 10);
-		this.view.claimed(20, 5, new SessionInfo(1, "rootcoord", "a", true, true, "v", 5L, "h", false, null));
+		RoleView claimed = read(10, session(1, 10)).claimed(20, 5,
+				new SessionInfo(1, "rootcoord", "a", true, true, "v", 5L, "h", false, null));
 		// the watch catches up with what happened before our claim: someone held the key and let go
-		this.view.apply(new WatchEvent(keyValue("by-dev/meta/session/rootcoord", json(7, false), 12, 12, 9), null,
-				WatchEvent.EventType.PUT));
-		this.view.apply(new WatchEvent(keyValue("by-dev/meta/session/rootcoord", "", 0, 13, 0), null,
-				WatchEvent.EventType.DELETE));
-		assertThat(this.view.active()).hasValueSatisfying((holder) -> assertThat(holder.createRevision()).isEqualTo(20));
-		this.view.apply(new WatchEvent(keyValue("by-dev/meta/session/rootcoord", "", 0, 25, 0), null,
-				WatchEvent.EventType.DELETE));
-		assertThat(this.view.active()).isEmpty();
+		RoleView caughtUp = claimed.apply(put(keyValue("by-dev/meta/session/rootcoord", json(7, false), 12, 12, 9)))
+			.apply(delete("by-dev/meta/session/rootcoord", 13));
+		assertThat(caughtUp.active()).hasValueSatisfying((holder) -> assertThat(holder.term()).isEqualTo(20));
+		assertThat(caughtUp.apply(delete("by-dev/meta/session/rootcoord", 25)).active()).isEmpty();
 	}
 
-	private KeyValue session(long serverId, long modRevision) {
+	@Test
+	void aViewIsAValueThatChangesNeverInPlace() {
+		RoleView before = read(40, session(3, 20));
+		RoleView after = before.apply(put(session(5, 41))).apply(delete("by-dev/meta/session/rootcoord-3", 42));
+		assertThat(before.successor()).contains("by-dev/meta/session/rootcoord-3");
+		assertThat(after.successor()).contains("by-dev/meta/session/rootcoord-5");
+	}
+
+	@Test
+	void aDeletionOlderThanTheSessionKnownIsIgnored() {
+		RoleView view = read(40, session(3, 40)).apply(delete("by-dev/meta/session/rootcoord-3", 30));
+		assertThat(view.successor()).contains("by-dev/meta/session/rootcoord-3");
+	}
+
+	private RoleView read(long revision, KeyValue... keyValues) {
+		return RoleView.read(this.keys, List.of(keyValues), revision);
+	}
+
+	private static WatchEvent put(KeyValue keyValue) {
+		return new WatchEvent(false, keyValue);
+	}
+
+	private static WatchEvent delete(String key, long revision) {
+		return new WatchEvent(true, new KeyValue(key, "", 0, revision, 0, 0));
+	}
+
+	private static KeyValue session(long serverId, long modRevision) {
 		return keyValue("by-dev/meta/session/rootcoord-" + serverId, json(serverId, false), modRevision, modRevision,
 				1);
 	}
@@ -96,14 +113,7 @@ class RoleViewTests {
 	}
 
 	private static KeyValue keyValue(String key, String value, long createRevision, long modRevision, long lease) {
-		io.etcd.jetcd.api.KeyValue proto = io.etcd.jetcd.api.KeyValue.newBuilder()
-			.setKey(com.google.protobuf.ByteString.copyFromUtf8(key))
-			.setValue(com.google.protobuf.ByteString.copyFromUtf8(value))
-			.setCreateRevision(createRevision)
-			.setModRevision(modRevision)
-			.setLease(lease)
-			.build();
-		return new KeyValue(proto, io.etcd.jetcd.ByteSequence.EMPTY);
+		return new KeyValue(key, value, createRevision, modRevision, 1, lease);
 	}
 
 }

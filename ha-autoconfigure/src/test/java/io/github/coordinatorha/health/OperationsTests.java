@@ -121,7 +121,9 @@ class OperationsTests {
 		ConfigurableApplicationContext node = nodeOn("http://127.0.0.1:" + Ports.free());
 		await().atMost(Duration.ofSeconds(15)).until(() -> health(node).getStatus() == Status.DOWN);
 		assertThat((String) health(node).getDetails().get("etcd")).startsWith("no session: ");
-		assertThat(rootCoord(health(node))).containsEntry("state", "STANDBY");
+		// A node with no session is no standby: it reads JOINING, with the reason.
+		assertThat(rootCoord(health(node))).containsEntry("state", "JOINING")
+			.containsEntry("reason", "ETCD_UNAVAILABLE");
 		assertThat(isActive(node)).isFalse();
 	}
 

@@ -1,0 +1,145 @@
+package io.github.coordinatorha.election;
+
+import io.github.coordinatorha.election.RolePhase.Shown;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one role knows while it has a session, from the session's opening to its loss: an
+ * immutable value that {@link RoleMachine} replaces as it learns.
+ *
+ * @param lease the session's lease
+ * @param view the role's keys as last known
+ * @param sync the read of the role's keys, which a running watch then keeps current
+ * @param registration the write of this node's session key
+ * @param relinquished a term this node gave up whose ACTIVE key may linger, or {@code 0}
+ * @param cleanup the removal of an ACTIVE key no live node serves under, or {@code null}
+ * @param backoff the delay before the next retry, doubled by each failure
+ * @param shown what the role last published
+ * @param activeSeen whether the view showed an active since this node last competed
+ * @param activeGoneAt when the active's key was seen to go, or {@code 0}
+ */
+record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt registration, long relinquished,
+		@Nullable Cleanup cleanup, long backoff, Shown shown, boolean activeSeen, long activeGoneAt) {
+
+	static final long FIRST_BACKOFF = 200_000_000L;
+
+	static final long MAX_BACKOFF = 5_000_000_000L;
+
+	static Membership joining(SessionLease lease, RoleView view, long relinquished, Shown shown) {
+		return new Membership(lease, view, Attempt.SENT, Attempt.SENT, relinquished, null, FIRST_BACKOFF, shown, false,
+				0);
+	}
+
+	long dueAt() {
+		long due = Math.min(this.sync.dueAt(), this.registration.dueAt());
+		return (this.cleanup != null) ? Math.min(due, this.cleanup.attempt().dueAt()) : due;
+	}
+
+	/**
+	 * Whether the view is current: read, and followed by a running watch.
+	 */
+	boolean current() {
+		return this.sync == Attempt.DONE;
+	}
+
+	Membership withView(RoleView view) {
+		return new Membership(this.lease, view, this.sync, this.registration, this.relinquished, this.cleanup,
+				this.backoff, this.shown, this.activeSeen, this.activeGoneAt);
+	}
+
+	Membership withSync(Attempt sync) {
+		return new Membership(this.lease, this.view, sync, this.registration, this.relinquished, this.cleanup,
+				this.backoff, this.shown, this.activeSeen, this.activeGoneAt);
+	}
+
+	Membership withRegistration(Attempt registration) {
+		return new Membership(this.lease, this.view, this.sync, registration, this.relinquished, this.cleanup,
+				this.backoff, this.shown, this.activeSeen, this.activeGoneAt);
+	}
+
+	Membership withRelinquished(long term) {
+		return new Membership(this.lease, this.view, this.sync, this.registration, term, this.cleanup, this.backoff,
+				this.shown, this.activeSeen, this.activeGoneAt);
+	}
+
+	Membership withCleanup(@Nullable Cleanup cleanup) {
+		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, cleanup,
+				this.backoff, this.shown, this.activeSeen, this.activeGoneAt);
+	}
+
+	Membership withShown(Shown shown) {
+		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
+				this.backoff, shown, this.activeSeen, this.activeGoneAt);
+	}
+
+	Membership withActiveSeen(boolean activeSeen, long activeGoneAt) {
+		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
+				this.backoff, this.shown, activeSeen, activeGoneAt);
+	}
+
+	/**
+	 * After a success: the next failure retries after the first delay again.
+	 */
+	Membership recovered() {
+		return (this.backoff == FIRST_BACKOFF) ? this
+				: new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
+						FIRST_BACKOFF, this.shown, this.activeSeen, this.activeGoneAt);
+	}
+
+	/**
+	 * After a failure: the delay before the retry it needs, doubled for the next one.
+	 */
+	Membership backedOff() {
+		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
+				Math.min(this.backoff * 2, MAX_BACKOFF), this.shown, this.activeSeen, this.activeGoneAt);
+	}
+
+	/**
+	 * A request the role keeps making until it succeeds.
+	 *
+	 * @param stage sent and unanswered, done, or due again at {@code at}
+	 * @param at when it is due, for {@link Stage#DUE}
+	 */
+	record Attempt(Stage stage, long at) {
+
+		static final Attempt SENT = new Attempt(Stage.SENT, RolePhase.NEVER);
+
+		static final Attempt DONE = new Attempt(Stage.DONE, RolePhase.NEVER);
+
+		static Attempt dueAt(long at) {
+			return new Attempt(Stage.DUE, at);
+		}
+
+		long dueAt() {
+			return (this.stage == Stage.DUE) ? this.at : RolePhase.NEVER;
+		}
+
+		boolean isDue(long now) {
+			return this.stage == Stage.DUE && now - this.at >= 0;
+		}
+
+		enum Stage {
+
+			SENT, DONE, DUE
+
+		}
+
+	}
+
+	/**
+	 * The removal of an ACTIVE key of a term no live node serves under: one this node gave
+	 * up, or one without a lease, which would never expire.
+	 *
+	 * @param term the key's term
+	 * @param why for the log: "which it no longer serves", "which has no lease"
+	 * @param attempt the guarded delete
+	 */
+	record Cleanup(long term, String why, Attempt attempt) {
+
+		Cleanup withAttempt(Attempt attempt) {
+			return new Cleanup(this.term, this.why, attempt);
+		}
+
+	}
+
+}

@@ -1,0 +1,715 @@
+package io.github.coordinatorha.election;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import io.github.coordinatorha.Handover;
+import io.github.coordinatorha.RoleState;
+import io.github.coordinatorha.TransitionReason;
+import io.github.coordinatorha.election.EtcdGateway.KeyValue;
+import io.github.coordinatorha.election.EtcdGateway.WatchEvent;
+import io.github.coordinatorha.election.Membership.Attempt;
+import io.github.coordinatorha.election.Membership.Cleanup;
+import io.github.coordinatorha.election.RoleEffect.Log.Level;
+import io.github.coordinatorha.election.RoleInput.ActivationFailed;
+import io.github.coordinatorha.election.RoleInput.ClaimFailed;
+import io.github.coordinatorha.election.RoleInput.ClaimRefused;
+import io.github.coordinatorha.election.RoleInput.Claimed;
+import io.github.coordinatorha.election.RoleInput.Drained;
+import io.github.coordinatorha.election.RoleInput.HandOverRequested;
+import io.github.coordinatorha.election.RoleInput.RegisterFailed;
+import io.github.coordinatorha.election.RoleInput.Registered;
+import io.github.coordinatorha.election.RoleInput.ReleaseFailed;
+import io.github.coordinatorha.election.RoleInput.Released;
+import io.github.coordinatorha.election.RoleInput.ResignFailed;
+import io.github.coordinatorha.election.RoleInput.Resigned;
+import io.github.coordinatorha.election.RoleInput.SessionLost;
+import io.github.coordinatorha.election.RoleInput.SessionOpened;
+import io.github.coordinatorha.election.RoleInput.SessionUnavailable;
+import io.github.coordinatorha.election.RoleInput.Stop;
+import io.github.coordinatorha.election.RoleInput.SyncFailed;
+import io.github.coordinatorha.election.RoleInput.Synced;
+import io.github.coordinatorha.election.RoleInput.Tick;
+import io.github.coordinatorha.election.RoleInput.WatchEnded;
+import io.github.coordinatorha.election.RoleInput.Watched;
+import io.github.coordinatorha.election.RolePhase.Active;
+import io.github.coordinatorha.election.RolePhase.Claiming;
+import io.github.coordinatorha.election.RolePhase.Draining;
+import io.github.coordinatorha.election.RolePhase.Exit;
+import io.github.coordinatorha.election.RolePhase.Idle;
+import io.github.coordinatorha.election.RolePhase.Joining;
+import io.github.coordinatorha.election.RolePhase.Resigning;
+import io.github.coordinatorha.election.RolePhase.Shown;
+import io.github.coordinatorha.election.RolePhase.Standby;
+import io.github.coordinatorha.election.RolePhase.Stopped;
+import io.github.coordinatorha.election.RolePhase.Wait;
+import io.github.coordinatorha.election.RoleView.ActiveHolder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The election of one role on this node as a pure transition function:
+ * {@code (phase, input, now) -> (phase, effects)}. No threads, no I/O, no etcd client:
+ * {@link RoleActor} feeds it inputs one at a time and carries out the effects. The log
+ * lines Milvus operators know ({@code register ACTIVE service successfully},
+ * {@code quit STANDBY mode}, ...) are effects too.
+ * <p>
+ * The rules, in brief: a candidate registers its session, reads the role's keys and
+ * watches them. With no ACTIVE key, only the candidate whose session was written longest
+ * ago competes, with a create-if-absent transaction under its lease; the others compete
+ * only if no one has claimed within a TTL. The winner's term is the key's create
+ * revision. It steps down when its key changes behind its back or its session is lost;
+ * it gives the role up on request, after a failed activation, or at shutdown, after
+ * its role work has ended. A candidate removes ACTIVE keys no live node serves under: a
+ * term it gave up, or a key without a lease.
+ */
+final class RoleMachine {
+
+	/**
+	 * How long a node giving the role up waits at the most for the role's work to end.
+	 */
+	static final Duration DRAIN_LIMIT = Duration.ofSeconds(15);
+
+	private final String role;
+
+	private final RoleKeys keys;
+
+	RoleMachine(String role, RoleKeys keys) {
+		this.role = role;
+		this.keys = keys;
+	}
+
+	/**
+	 * Where every role starts.
+	 */
+	static RolePhase initial() {
+		return new Idle(TransitionReason.STARTING, 0);
+	}
+
+	/**
+	 * The phase after {@code input}, and what to do.
+	 * @param phase the current phase
+	 * @param input what happened
+	 * @param now the node's monotonic clock
+	 * @return the next phase and its effects
+	 */
+	Step next(RolePhase phase, RoleInput input, long now) {
+		Transition t = new Transition(now);
+		RolePhase next = decide(phase, input, t);
+		return new Step(next, List.copyOf(t.effects));
+	}
+
+	/**
+	 * A phase and the effects that lead to it.
+	 */
+	record Step(RolePhase phase, List<RoleEffect> effects) {
+	}
+
+	private RolePhase decide(RolePhase phase, RoleInput input, Transition t) {
+		// From the application, in any phase
+		if (input instanceof Stop) {
+			return stop(phase, t);
+		}
+		if (phase instanceof Stopped) {
+			if (input instanceof HandOverRequested request) {
+				t.answer(request.reply(), notActive("the application is stopping"));
+			}
+			return phase;
+		}
+		if (input instanceof HandOverRequested request) {
+			return handOver(phase, request.reply(), t);
+		}
+		// From the session
+		if (input instanceof SessionOpened opened) {
+			return opened(phase, opened.lease(), t);
+		}
+		if (input instanceof SessionUnavailable) {
+			return unavailable(phase, t);
+		}
+		if (input instanceof SessionLost lost) {
+			return lost(phase, lost.lease(), t);
+		}
+		Membership m = phase.membership();
+		if (m == null || (input.lease() != null && input.lease() != m.lease())) {
+			return phase; // an answer from an earlier session, or news for a role without one
+		}
+		// Under the current session: answers, the watch, time
+		if (input instanceof Registered registered) {
+			return registered(phase, m, registered, t);
+		}
+		if (input instanceof RegisterFailed failed) {
+			return registerFailed(phase, m, failed.failure(), t);
+		}
+		if (input instanceof Synced synced) {
+			RoleView view = RoleView.read(this.keys, synced.range().keyValues(), synced.range().header().revision());
+			Membership read = m.withView(view).withSync(Attempt.DONE).recovered();
+			return reconsider((phase instanceof Joining) ? new Standby(read, Wait.NONE) : with(phase, read), t);
+		}
+		if (input instanceof SyncFailed failed) {
+			t.log(Level.WARN, "Could not read the keys of role " + this.role + " (" + failed.failure().getMessage()
+					+ "); retrying");
+			return with(phase, retrySync(m, t));
+		}
+		if (input instanceof Watched watched) {
+			return m.current() ? reconsider(with(phase, m.withView(applied(m.view(), watched.events()))), t) : phase;
+		}
+		if (input instanceof WatchEnded ended) {
+			if (!m.current()) {
+				return phase;
+			}
+			t.log(Level.INFO, "The watch on role " + this.role + " ended (" + ended.failure().getMessage()
+					+ "); reading the keys again");
+			return with(phase, retrySync(m, t));
+		}
+		if (input instanceof Claimed claimed) {
+			return (phase instanceof Claiming) ? becomeActive(
+					m.withView(m.view().claimed(claimed.revision(), m.lease().leaseId(), claimed.session())),
+					claimed.revision(), t) : phase;
+		}
+		if (input instanceof ClaimRefused refused) {
+			return (phase instanceof Claiming) ? reconsider(new Standby(m.withView(observed(m.view(), refused.holder())),
+					Wait.NONE), t) : phase;
+		}
+		if (input instanceof ClaimFailed failed) {
+			return (phase instanceof Claiming) ? claimFailed(m, failed.failure(), t) : phase;
+		}
+		if (input instanceof Resigned resigned) {
+			return (phase instanceof Resigning resigning && resigning.term() == resigned.term())
+					? resigned(resigning, resigned, t) : phase;
+		}
+		if (input instanceof ResignFailed failed) {
+			return (phase instanceof Resigning resigning && resigning.term() == failed.term())
+					? resignFailed(resigning, failed.failure(), t) : phase;
+		}
+		if (input instanceof Released released) {
+			return released(phase, m, released, t);
+		}
+		if (input instanceof ReleaseFailed failed) {
+			return releaseFailed(phase, m, failed, t);
+		}
+		if (input instanceof ActivationFailed failed) {
+			return (phase instanceof Active active && active.term() == failed.term())
+					? activationFailed(active, failed.failure(), t) : phase;
+		}
+		if (input instanceof Drained drained) {
+			return (phase instanceof Draining draining && draining.term() == drained.term()) ? drained(draining, t)
+					: phase;
+		}
+		if (input instanceof Tick) {
+			return tick(phase, m, t);
+		}
+		throw new IllegalArgumentException("Unknown input " + input);
+	}
+
+	// The application
+
+	private RolePhase stop(RolePhase phase, Transition t) {
+		if (phase instanceof Active active) {
+			t.log(Level.INFO, "serverName: " + this.keys.serverName()
+					+ " steps down from ACTIVE: the application is stopping");
+			return drain(active.membership(), active.term(), Exit.of(TransitionReason.SHUTDOWN), t);
+		}
+		if (phase instanceof Draining draining) {
+			if (draining.exit().reason() == TransitionReason.SHUTDOWN) {
+				return phase;
+			}
+			answerExit(draining.exit(), notActive("the application is stopping"), t);
+			return new Draining(draining.membership(), draining.term(), Exit.of(TransitionReason.SHUTDOWN),
+					draining.until());
+		}
+		if (phase instanceof Stopped) {
+			return phase;
+		}
+		if (phase instanceof Resigning resigning) {
+			answerExit(resigning.exit(), new Handover(this.role, Handover.Outcome.UNKNOWN, resigning.exit().successor(),
+					"The application is stopping; the role goes when this node's lease is revoked"), t);
+		}
+		Membership m = phase.membership();
+		boolean decided = m != null && m.shown().state() != RoleState.JOINING;
+		t.emit(new RoleEffect.Unwatch());
+		t.publish(decided ? RoleState.STANDBY : RoleState.JOINING, TransitionReason.SHUTDOWN, 0, null, 0, null);
+		t.emit(new RoleEffect.LetGo());
+		return new Stopped();
+	}
+
+	private RolePhase handOver(RolePhase phase, CompletableFuture<Handover> reply, Transition t) {
+		if (!(phase instanceof Active active)) {
+			t.answer(reply, notActive(activeOf(phase)));
+			return phase;
+		}
+		Membership m = active.membership();
+		long successor = m.view().successorServerIdExcluding(ownSessionKey(m));
+		if (successor == 0) {
+			t.answer(reply, new Handover(this.role, Handover.Outcome.NO_STANDBY, 0, "No standby is registered for "
+					+ this.role + "; staying ACTIVE rather than leave the role with no one to serve it."
+					+ " Start a standby first"));
+			return phase;
+		}
+		t.log(Level.INFO, "serverName: " + this.keys.serverName() + " hands ACTIVE over to serverId " + successor
+				+ " on request");
+		return drain(m, active.term(), new Exit(TransitionReason.RESIGNED, reply, successor), t);
+	}
+
+	private RolePhase activationFailed(Active active, @Nullable Throwable failure, Transition t) {
+		t.emit(new RoleEffect.Log(Level.ERROR, "A BecameActiveEvent listener for role " + this.role
+				+ " failed, so this node cannot serve it; giving the role up to another candidate (this node"
+				+ " competes again in " + active.membership().lease().ttl().toSeconds() + "s)", failure));
+		return drain(active.membership(), active.term(), Exit.of(TransitionReason.ACTIVATION_FAILED), t);
+	}
+
+	// The session
+
+	private RolePhase opened(RolePhase phase, SessionLease lease, Transition t) {
+		if (!(phase instanceof Idle idle)) {
+			return phase;
+		}
+		Shown shown = new Shown(RoleState.JOINING, idle.reason(), 0, null);
+		t.emit(new RoleEffect.Register(lease));
+		return new Joining(Membership.joining(lease, RoleView.read(this.keys, List.of(), 0), idle.relinquished(), shown));
+	}
+
+	private RolePhase unavailable(RolePhase phase, Transition t) {
+		if (phase instanceof Idle idle && idle.reason() != TransitionReason.ETCD_UNAVAILABLE) {
+			t.publish(RoleState.JOINING, TransitionReason.ETCD_UNAVAILABLE, 0, null, 0, null);
+			return new Idle(TransitionReason.ETCD_UNAVAILABLE, idle.relinquished());
+		}
+		return phase;
+	}
+
+	private RolePhase lost(RolePhase phase, SessionLease lease, Transition t) {
+		Membership m = phase.membership();
+		if (m == null || m.lease() != lease) {
+			return phase;
+		}
+		long relinquished = m.relinquished();
+		long term = termOf(phase);
+		if (term != 0) {
+			relinquished = term;
+			t.log(Level.WARN, "serverName: " + this.keys.serverName() + " steps down from ACTIVE: its session was lost;"
+					+ " it will compete again when etcd answers");
+		}
+		Exit exit = exitOf(phase);
+		if (exit != null) {
+			answerExit(exit, new Handover(this.role, Handover.Outcome.UNKNOWN, exit.successor(),
+					"This node's session was lost while it handed the role over; check the role's status"), t);
+		}
+		t.emit(new RoleEffect.Unwatch());
+		if (exit != null && exit.reason() == TransitionReason.SHUTDOWN) {
+			t.publish(RoleState.STANDBY, TransitionReason.SHUTDOWN, 0, null, 0, null);
+			t.emit(new RoleEffect.LetGo());
+			return new Stopped();
+		}
+		t.publish(RoleState.JOINING, TransitionReason.SESSION_LOST, 0, null, 0, null);
+		return new Idle(TransitionReason.SESSION_LOST, relinquished);
+	}
+
+	// Answers to this role's requests
+
+	private RolePhase registered(RolePhase phase, Membership m, Registered registered, Transition t) {
+		String key = ownSessionKey(m);
+		Membership written = m.withRegistration(Attempt.DONE)
+			.recovered()
+			.withView(m.view()
+				.sessionWritten(key, m.lease().serverId(), registered.revision(), m.lease().leaseId(),
+						Optional.of(registered.session())));
+		if (phase instanceof Joining) {
+			t.emit(new RoleEffect.Sync(m.lease()));
+			return new Joining(written.withSync(Attempt.SENT));
+		}
+		return reconsider(with(phase, written), t);
+	}
+
+	private RolePhase registerFailed(RolePhase phase, Membership m, EtcdFailure failure, Transition t) {
+		if (failure.is(EtcdFailure.Kind.LEASE_NOT_FOUND)) {
+			t.emit(new RoleEffect.LeaseNotFound(m.lease()));
+		}
+		else {
+			t.log(Level.WARN, "Could not register session " + ownSessionKey(m) + " (" + failure.getMessage()
+					+ "); retrying");
+		}
+		return with(phase, m.withRegistration(Attempt.dueAt(t.now + m.backoff())).backedOff());
+	}
+
+	private RolePhase claimFailed(Membership m, EtcdFailure failure, Transition t) {
+		if (failure.is(EtcdFailure.Kind.LEASE_NOT_FOUND)) {
+			t.emit(new RoleEffect.LeaseNotFound(m.lease()));
+			return new Standby(m, Wait.NONE);
+		}
+		// The claim may or may not have been applied: read the truth again.
+		t.log(Level.WARN, "Claim of role " + this.role + " got no answer (" + failure.getMessage()
+				+ "); reading the keys again");
+		return new Standby(retrySync(m, t), Wait.NONE);
+	}
+
+	private RolePhase resigned(Resigning resigning, Resigned resigned, Transition t) {
+		Membership m = resigning.membership();
+		RoleView view = m.view();
+		if (resigned.succeeded()) {
+			view = view.activeDeleted(resigned.revision())
+				.sessionWritten(ownSessionKey(m), m.lease().serverId(), resigned.revision(), m.lease().leaseId(),
+						Optional.of(resigned.session()));
+		}
+		Exit exit = resigning.exit();
+		answerExit(exit, new Handover(this.role, Handover.Outcome.HANDED_OVER, exit.successor(),
+				"Resigned; serverId " + exit.successor() + " takes over"), t);
+		return reconsider(new Standby(m.withView(view), waitAfter(exit, m, t)), t);
+	}
+
+	private RolePhase resignFailed(Resigning resigning, EtcdFailure failure, Transition t) {
+		Membership m = resigning.membership();
+		t.log(Level.WARN, "Resigning role " + this.role + " got no answer (" + failure.getMessage()
+				+ "); reading the keys again");
+		answerExit(resigning.exit(), new Handover(this.role, Handover.Outcome.UNKNOWN, resigning.exit().successor(),
+				"etcd did not confirm the resignation (" + failure.getMessage() + ")"), t);
+		return new Standby(retrySync(m, t), waitAfter(resigning.exit(), m, t));
+	}
+
+	private RolePhase released(RolePhase phase, Membership m, Released released, Transition t) {
+		Cleanup cleanup = m.cleanup();
+		if (cleanup == null || cleanup.term() != released.term()) {
+			return phase;
+		}
+		RoleView view = released.succeeded() ? m.view().activeDeleted(released.revision()) : m.view();
+		return reconsider(with(phase, m.withView(view).withCleanup(null).recovered()), t);
+	}
+
+	private RolePhase releaseFailed(RolePhase phase, Membership m, ReleaseFailed failed, Transition t) {
+		Cleanup cleanup = m.cleanup();
+		if (cleanup == null || cleanup.term() != failed.term()) {
+			return phase;
+		}
+		t.log(Level.DEBUG, "Removing the ACTIVE key of role " + this.role + " (term " + failed.term() + ") failed ("
+				+ failed.failure().getMessage() + "); retrying in " + m.backoff() / 1_000_000 + "ms");
+		return with(phase, m.withCleanup(cleanup.withAttempt(Attempt.dueAt(t.now + m.backoff()))).backedOff());
+	}
+
+	// Giving the role up
+
+	private RolePhase drain(Membership m, long term, Exit exit, Transition t) {
+		Membership draining = t.publish(m.withRelinquished(term), RoleState.STANDBY, exit.reason(), 0, null);
+		t.emit(new RoleEffect.Drain(term));
+		return new Draining(draining, term, exit, t.now + DRAIN_LIMIT.toNanos());
+	}
+
+	private RolePhase drained(Draining draining, Transition t) {
+		if (draining.exit().reason() == TransitionReason.SHUTDOWN) {
+			t.emit(new RoleEffect.Unwatch());
+			t.emit(new RoleEffect.LetGo());
+			return new Stopped();
+		}
+		t.emit(new RoleEffect.Resign(draining.membership().lease(), draining.term()));
+		return new Resigning(draining.membership(), draining.term(), draining.exit());
+	}
+
+	private Wait waitAfter(Exit exit, Membership m, Transition t) {
+		return (exit.reason() == TransitionReason.ACTIVATION_FAILED)
+				? new Wait.HoldOff(t.now + m.lease().ttl().toNanos()) : Wait.NONE;
+	}
+
+	// Time
+
+	private RolePhase tick(RolePhase phase, Membership m, Transition t) {
+		if (phase instanceof Draining draining && t.now - draining.until() >= 0) {
+			t.log(Level.WARN, "The work of role " + this.role + " did not end within " + DRAIN_LIMIT.toSeconds()
+					+ "s; letting the role go anyway");
+			return drained(draining, t);
+		}
+		Membership due = m;
+		if (due.registration().isDue(t.now)) {
+			t.emit(new RoleEffect.Register(due.lease()));
+			due = due.withRegistration(Attempt.SENT);
+		}
+		if (due.sync().isDue(t.now)) {
+			t.emit(new RoleEffect.Sync(due.lease()));
+			due = due.withSync(Attempt.SENT);
+		}
+		Cleanup cleanup = due.cleanup();
+		if (cleanup != null && cleanup.attempt().isDue(t.now)) {
+			t.log(Level.INFO, "serverName: " + this.keys.serverName() + " releases the ACTIVE key of term "
+					+ cleanup.term() + ", " + cleanup.why());
+			t.emit(new RoleEffect.Release(due.lease(), cleanup.term()));
+			due = due.withCleanup(cleanup.withAttempt(Attempt.SENT));
+		}
+		RolePhase next = with(phase, due);
+		return (next instanceof Standby && next.dueAt() - t.now <= 0) ? reconsider(next, t) : next;
+	}
+
+	// Deciding on what the view shows
+
+	/**
+	 * Decides, after the view or the time changed, what the phase does about it.
+	 */
+	private RolePhase reconsider(RolePhase phase, Transition t) {
+		Membership m = phase.membership();
+		if (m == null || !m.current()) {
+			return phase;
+		}
+		if (m.registration() == Attempt.DONE && !(phase instanceof Claiming) && !(phase instanceof Resigning)
+				&& !m.view().holdsSession(ownSessionKey(m), m.lease().leaseId())) {
+			t.log(Level.WARN, "Session " + ownSessionKey(m) + " was deleted or overwritten behind this node's back;"
+					+ " registering it again");
+			t.emit(new RoleEffect.Register(m.lease()));
+			m = m.withRegistration(Attempt.SENT);
+			phase = with(phase, m);
+		}
+		if (phase instanceof Active active) {
+			return activeReconsiders(active, t);
+		}
+		if (phase instanceof Standby standby) {
+			return evaluate(standby.membership(), standby.waiting(), t);
+		}
+		return phase;
+	}
+
+	private RolePhase activeReconsiders(Active active, Transition t) {
+		Membership m = active.membership();
+		Optional<ActiveHolder> holder = m.view().active();
+		boolean ours = holder.isPresent() && holder.get().term() == active.term();
+		if (ours && holder.get().leaseId() == m.lease().leaseId()) {
+			return active;
+		}
+		t.log(Level.WARN, "serverName: " + this.keys.serverName() + " steps down from ACTIVE: its ACTIVE key was "
+				+ (ours ? "overwritten without its lease" : holder.isPresent()
+						? "taken over by serverId " + holder.get().serverId() : "deleted")
+				+ " behind its back");
+		Membership steppedDown = t.publish(m.withRelinquished(active.term()), RoleState.STANDBY,
+				TransitionReason.ACTIVE_KEY_LOST, 0, null);
+		return evaluate(steppedDown, Wait.NONE, t);
+	}
+
+	/**
+	 * Decides, as a standby with a current view, whether to compete now.
+	 */
+	private RolePhase evaluate(Membership m, Wait wait, Transition t) {
+		if (wait instanceof Wait.HoldOff holdOff && t.now - holdOff.until() >= 0) {
+			wait = Wait.NONE;
+		}
+		Optional<ActiveHolder> present = m.view().active();
+		if (present.isPresent()) {
+			return standbyUnder(m, (wait instanceof Wait.Fallback) ? Wait.NONE : wait, present.get(), t);
+		}
+		if (m.cleanup() != null && m.cleanup().attempt() != Attempt.SENT) {
+			m = m.withCleanup(null);
+		}
+		if (m.activeSeen()) {
+			t.log(Level.INFO, "serverName: " + this.keys.serverName() + " start retrying to register as ACTIVE service...");
+			m = t.publish(m.withActiveSeen(false, t.now), RoleState.STANDBY, m.shown().reason(), 0, null);
+		}
+		String own = ownSessionKey(m);
+		boolean first = m.view().successor().filter(own::equals).isPresent();
+		if (wait instanceof Wait.HoldOff) {
+			if (first && m.registration() == Attempt.DONE && m.view().successorServerIdExcluding(own) != 0) {
+				// We may not compete yet but stand first in line: step to the back so that
+				// the next candidate takes the role now.
+				t.emit(new RoleEffect.Register(m.lease()));
+				m = m.withRegistration(Attempt.SENT);
+			}
+			return new Standby(m, wait);
+		}
+		if (first) {
+			return claim(m, t);
+		}
+		if (wait instanceof Wait.Fallback fallback) {
+			if (t.now - fallback.at() < 0) {
+				return new Standby(m, wait);
+			}
+			t.log(Level.INFO, "serverName: " + this.keys.serverName() + " no successor claimed the ACTIVE key within "
+					+ m.lease().ttl().toSeconds() + "s; competing");
+			return claim(m, t);
+		}
+		// The successor should claim at once; if it is stuck, compete anyway after a TTL.
+		return new Standby(m, new Wait.Fallback(t.now + m.lease().ttl().toNanos()));
+	}
+
+	private RolePhase standbyUnder(Membership m, Wait wait, ActiveHolder holder, Transition t) {
+		if (holder.term() == m.relinquished()) {
+			// We gave this term up but its key is still there, under our lease or
+			// overwritten without it: release it, or no one else could take the role.
+			return new Standby(cleanUp(m, holder.term(), "which it no longer serves", t.now), wait);
+		}
+		if (holder.leaseId() == m.lease().leaseId()) {
+			// A claim whose answer we never got did succeed.
+			return becomeActive(m, holder.term(), t);
+		}
+		Membership standby = t.publish(m.withActiveSeen(true, m.activeGoneAt()), RoleState.STANDBY,
+				TransitionReason.ANOTHER_NODE_ACTIVE, holder.serverId(), holder.address());
+		if (standby.cleanup() != null && standby.cleanup().term() != holder.term()
+				&& standby.cleanup().attempt() != Attempt.SENT) {
+			standby = standby.withCleanup(null);
+		}
+		if (holder.leaseId() == 0 && standby.cleanup() == null) {
+			// Every claim is leased, so a key without a lease is no live claim; it would
+			// never expire. Wait one TTL, time for a node that served under it to notice.
+			long ttl = m.lease().ttl().toSeconds();
+			t.log(Level.WARN, "The ACTIVE key of role " + this.role + " (term " + holder.term() + ") has no lease"
+					+ (holder.session().isEmpty() ? " and holds no Milvus session" : "")
+					+ ", so it would never expire; removing it in " + ttl + "s unless it changes");
+			standby = cleanUp(standby, holder.term(), "which has no lease", t.now + m.lease().ttl().toNanos());
+		}
+		return new Standby(standby, wait);
+	}
+
+	private Membership cleanUp(Membership m, long term, String why, long at) {
+		Cleanup cleanup = m.cleanup();
+		if (cleanup != null && cleanup.term() == term) {
+			return m;
+		}
+		return m.withCleanup(new Cleanup(term, why, Attempt.dueAt(at)));
+	}
+
+	private RolePhase claim(Membership m, Transition t) {
+		t.emit(new RoleEffect.Claim(m.lease()));
+		return new Claiming(m);
+	}
+
+	private RolePhase becomeActive(Membership m, long term, Transition t) {
+		long serverId = m.lease().serverId();
+		t.log(Level.INFO, "register ACTIVE service successfully, serverName: " + this.keys.serverName() + ", ServerID="
+				+ serverId + ", term=" + term);
+		if (m.shown().state() == RoleState.STANDBY) {
+			t.log(Level.INFO, "serverName: " + this.keys.serverName() + " quit STANDBY mode, this node will become ACTIVE");
+		}
+		if (m.activeGoneAt() != 0) {
+			t.emit(new RoleEffect.TookOver(t.now - m.activeGoneAt()));
+		}
+		String address = m.view().active().map(ActiveHolder::address).orElse(null);
+		Membership active = m.withActiveSeen(false, 0);
+		t.emit(new RoleEffect.Publish(RoleState.ACTIVE, TransitionReason.ELECTED, serverId, address, term, m.lease()));
+		return new Active(active.withShown(new Shown(RoleState.ACTIVE, TransitionReason.ELECTED, serverId, address)),
+				term);
+	}
+
+	// Helpers
+
+	private Membership retrySync(Membership m, Transition t) {
+		return m.withSync(Attempt.dueAt(t.now + m.backoff())).backedOff();
+	}
+
+	private static RoleView applied(RoleView view, List<WatchEvent> events) {
+		RoleView applied = view;
+		for (WatchEvent event : events) {
+			applied = applied.apply(event);
+		}
+		return applied;
+	}
+
+	private static RoleView observed(RoleView view, List<KeyValue> keyValues) {
+		RoleView observed = view;
+		for (KeyValue keyValue : keyValues) {
+			observed = observed.observe(keyValue);
+		}
+		return observed;
+	}
+
+	private String ownSessionKey(Membership m) {
+		return this.keys.sessionKey(m.lease().serverId());
+	}
+
+	private Handover notActive(String why) {
+		return new Handover(this.role, Handover.Outcome.NOT_ACTIVE, 0, "This node is not ACTIVE for " + this.role
+				+ (why.isEmpty() ? "" : "; " + why));
+	}
+
+	private static String activeOf(RolePhase phase) {
+		Membership m = phase.membership();
+		Shown shown = (m != null) ? m.shown() : null;
+		return (shown != null && shown.activeAddress() != null && shown.state() == RoleState.STANDBY)
+				? "the active node is serverId " + shown.activeServerId() + " at " + shown.activeAddress() : "";
+	}
+
+	private static long termOf(RolePhase phase) {
+		if (phase instanceof Active active) {
+			return active.term();
+		}
+		if (phase instanceof Draining draining) {
+			return draining.term();
+		}
+		return (phase instanceof Resigning resigning) ? resigning.term() : 0;
+	}
+
+	private static @Nullable Exit exitOf(RolePhase phase) {
+		if (phase instanceof Draining draining) {
+			return draining.exit();
+		}
+		return (phase instanceof Resigning resigning) ? resigning.exit() : null;
+	}
+
+	private static void answerExit(Exit exit, Handover handover, Transition t) {
+		if (exit.reply() != null) {
+			t.answer(exit.reply(), handover);
+		}
+	}
+
+	/**
+	 * The same phase with other knowledge.
+	 */
+	private static RolePhase with(RolePhase phase, Membership m) {
+		if (phase instanceof Joining) {
+			return new Joining(m);
+		}
+		if (phase instanceof Standby standby) {
+			return new Standby(m, standby.waiting());
+		}
+		if (phase instanceof Claiming) {
+			return new Claiming(m);
+		}
+		if (phase instanceof Active active) {
+			return new Active(m, active.term());
+		}
+		if (phase instanceof Draining draining) {
+			return new Draining(m, draining.term(), draining.exit(), draining.until());
+		}
+		if (phase instanceof Resigning resigning) {
+			return new Resigning(m, resigning.term(), resigning.exit());
+		}
+		return phase;
+	}
+
+	/**
+	 * The effects of one transition, and its time.
+	 */
+	private static final class Transition {
+
+		private final long now;
+
+		private final List<RoleEffect> effects = new ArrayList<>();
+
+		Transition(long now) {
+			this.now = now;
+		}
+
+		void emit(RoleEffect effect) {
+			this.effects.add(effect);
+		}
+
+		void log(Level level, String message) {
+			emit(new RoleEffect.Log(level, message, null));
+		}
+
+		void answer(CompletableFuture<Handover> reply, Handover handover) {
+			emit(new RoleEffect.Answer(reply, handover));
+		}
+
+		void publish(RoleState state, TransitionReason reason, long activeServerId, @Nullable String activeAddress,
+				long term, @Nullable SessionLease lease) {
+			emit(new RoleEffect.Publish(state, reason, activeServerId, activeAddress, term, lease));
+		}
+
+		/**
+		 * Publishes a state that is not ACTIVE, if it differs from what {@code m} shows.
+		 */
+		Membership publish(Membership m, RoleState state, TransitionReason reason, long activeServerId,
+				@Nullable String activeAddress) {
+			Shown shown = new Shown(state, reason, activeServerId, activeAddress);
+			if (shown.equals(m.shown())) {
+				return m;
+			}
+			publish(state, reason, activeServerId, activeAddress, 0, null);
+			return m.withShown(shown);
+		}
+
+	}
+
+}
