@@ -3,8 +3,8 @@
 # on a real etcd on loopback, beside its peers in the same run: etcd's own election (etcdctl elect /
 # lock on the same etcd) and Spring Integration's JDBC leader initiator on PostgreSQL.
 #
-#   scripts/benchmark.sh            # full run (about 35 minutes on 2 cores)
-#   scripts/benchmark.sh --quick    # a short run (about 10 minutes)
+#   scripts/benchmark.sh            # full run (expect about 35 minutes on 2 cores)
+#   scripts/benchmark.sh --quick    # a short run (about 15 minutes on a busy 2-core machine)
 #
 # Prints a Markdown report; writes it with an SVG chart to ha-benchmark/target/benchmark/.
 #
@@ -78,7 +78,8 @@ if [[ "$(id -u)" == 0 ]]; then
 	pg_as=(runuser -u postgres --)
 fi
 
-pg_home=$(mktemp -d "${TMPDIR:-/tmp}/coordinator-ha-benchmark-pg.XXXXXX")
+# under /tmp, where the benchmark JVM puts etcd's data directory too
+pg_home=$(mktemp -d /tmp/coordinator-ha-benchmark-pg.XXXXXX)
 pg_started=0
 stop_postgres() {
 	if ((pg_started)); then
