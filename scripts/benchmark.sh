@@ -104,7 +104,7 @@ for _ in 1 2 3 4 5; do
 	fi
 done
 ((pg_started)) || die "PostgreSQL did not start: $(tail -n 5 "$pg_home/postgres.log" 2>/dev/null)"
-say "PostgreSQL $("$pg_bin/postgres" --version | sed 's/.* //') on 127.0.0.1:$pg_port (data in $pg_home, removed at the end)"
+say "$("$pg_bin/postgres" --version | sed 's/^postgres (PostgreSQL)/PostgreSQL/') on 127.0.0.1:$pg_port (data in $pg_home, removed at the end)"
 
 # Package, not install: the benchmark runs from the worktree's jars, and leaves ~/.m2's snapshots alone.
 mvn -B -ntp -q -Pbenchmark -DskipTests package -pl ha-benchmark,sample-rootcoord -am

@@ -9,9 +9,9 @@ import java.util.Locale;
  */
 final class Chart {
 
-	private static final int WIDTH = 900;
+	private static final int WIDTH = 1100;
 
-	private static final int LEFT = 260;
+	private static final int LEFT = 400;
 
 	private static final int ROW = 34;
 
