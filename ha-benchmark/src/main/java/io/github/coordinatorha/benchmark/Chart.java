@@ -9,9 +9,9 @@ import java.util.Locale;
  */
 final class Chart {
 
-	private static final int WIDTH = 900;
+	private static final int WIDTH = 1100;
 
-	private static final int LEFT = 260;
+	private static final int LEFT = 400;
 
 	private static final int ROW = 34;
 
@@ -50,7 +50,7 @@ final class Chart {
 				double x = LEFT + (Math.log10(Math.max(value, Math.pow(10, low))) - low) / (high - low) * plotWidth;
 				svg.append(String.format(Locale.ROOT,
 						"<circle cx=\"%.1f\" cy=\"%d\" r=\"3\" fill=\"%s\" fill-opacity=\"0.45\"/>%n", x, y,
-						row.name.startsWith("etcdctl") ? "#d95f02" : "#1b9e77"));
+						color(row.name)));
 			}
 			double median = row.median();
 			if (!Double.isNaN(median)) {
@@ -63,6 +63,13 @@ final class Chart {
 		}
 		svg.append("</svg>\n");
 		return svg.toString();
+	}
+
+	private static String color(String name) {
+		if (name.startsWith("etcdctl")) {
+			return "#d95f02";
+		}
+		return name.startsWith("Spring Integration") ? "#7570b3" : "#1b9e77";
 	}
 
 	private static String label(double millis) {

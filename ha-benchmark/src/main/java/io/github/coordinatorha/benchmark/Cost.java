@@ -1,73 +1,55 @@
 package io.github.coordinatorha.benchmark;
 
-import java.lang.management.ManagementFactory;
-import java.time.Duration;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-import io.github.coordinatorha.ActiveStandby;
-import io.github.coordinatorha.autoconfigure.ActiveStandbyAutoConfiguration;
-
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
+import io.github.coordinatorha.test.etcd.NodeProcess;
 
 /**
- * Threads and heap an application gains from the starter: the same minimal context with
- * every role disabled, then with rootCoord in active-standby mode (and ACTIVE).
+ * What the starter costs an application in threads and heap: {@link CostProbe} in a
+ * fresh JVM per configuration (so no thread or class of an earlier one is counted),
+ * with no role in active-standby mode, then with 1, 3 and 50 roles of its own.
  */
 final class Cost {
 
-	final int baseThreads;
+	static final List<Integer> ROLES = List.of(0, 1, 3, 50);
 
-	final double baseHeap;
+	private static final Pattern LINE = Pattern.compile("^cost roles=(\\d+) threads=(\\d+) heapMiB=(\\S+)$");
 
-	final int electedThreads;
-
-	final double electedHeap;
-
-	private Cost(int baseThreads, double baseHeap, int electedThreads, double electedHeap) {
-		this.baseThreads = baseThreads;
-		this.baseHeap = baseHeap;
-		this.electedThreads = electedThreads;
-		this.electedHeap = electedHeap;
+	private Cost() {
 	}
 
-	static Cost measure(String endpoints) throws InterruptedException {
-		int baseThreads;
-		double baseHeap;
-		try (ConfigurableApplicationContext plain = start("ha.etcd.endpoints=" + endpoints)) {
-			baseThreads = threads();
-			baseHeap = Benchmark.usedHeap() / 1048576.0;
-		}
-		try (ConfigurableApplicationContext elected = start("ha.etcd.endpoints=" + endpoints,
-				"rootCoord.activeStandby.enabled=true", "ha.etcd.root-path=cost-" + System.nanoTime())) {
-			ActiveStandby activeStandby = elected.getBean(ActiveStandby.class);
-			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-			while (!activeStandby.isActive("rootCoord") && System.nanoTime() < deadline) {
-				Thread.sleep(10);
+	/**
+	 * Threads and heap per number of roles.
+	 * @param classpath the probe's classpath
+	 * @param endpoints etcd
+	 * @param logs where the probes' output goes
+	 * @return {threads, heap MiB} per number of roles, in {@link #ROLES} order
+	 */
+	static Map<Integer, double[]> measure(String classpath, String endpoints, Path logs) {
+		Map<Integer, double[]> costs = new LinkedHashMap<>();
+		for (int roles : ROLES) {
+			String name = "cost-" + roles + "-roles";
+			try (NodeProcess probe = NodeProcess.start(name,
+					List.of(NodeProcess.javaExecutable(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classpath,
+							CostProbe.class.getName(), endpoints, Integer.toString(roles)),
+					logs.resolve(name + ".log"))) {
+				probe.awaitLine("^cost roles=", Handovers.WAIT);
+				String line = probe.lines().stream().filter((text) -> text.startsWith("cost roles=")).findFirst()
+					.orElseThrow();
+				Matcher matcher = LINE.matcher(line);
+				if (!matcher.matches()) {
+					throw new IllegalStateException("Unexpected probe output: " + line);
+				}
+				costs.put(roles, new double[] { Double.parseDouble(matcher.group(2)),
+						Double.parseDouble(matcher.group(3)) });
 			}
-			// a keepalive or two, so that every thread the node uses exists
-			Thread.sleep(4000);
-			return new Cost(baseThreads, baseHeap, threads(), Benchmark.usedHeap() / 1048576.0);
 		}
-	}
-
-	private static int threads() {
-		return ManagementFactory.getThreadMXBean().getThreadCount();
-	}
-
-	private static ConfigurableApplicationContext start(String... properties) {
-		return new SpringApplicationBuilder(Minimal.class).web(WebApplicationType.NONE)
-			.properties(properties)
-			.properties("spring.main.banner-mode=off", "ha.session.ttl=10s")
-			.run();
-	}
-
-	@SpringBootConfiguration(proxyBeanMethods = false)
-	@ImportAutoConfiguration(ActiveStandbyAutoConfiguration.class)
-	static class Minimal {
-
+		return costs;
 	}
 
 }

@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
  */
 final class EtcdRequests {
 
-
 	private static final Pattern RECEIVED = Pattern
 		.compile("^grpc_server_msg_received_total\\{[^}]*grpc_method=\"(\\w+)\"[^}]*} (\\S+)$", Pattern.MULTILINE);
 
@@ -62,5 +61,13 @@ final class EtcdRequests {
 		return total;
 	}
 
+	/**
+	 * Requests between two counts, lease keepalives left out: they come at every
+	 * candidate's own pace whether or not a handover happens.
+	 */
+	static double withoutKeepAlives(Map<String, Double> before, Map<String, Double> after) {
+		return total(before, after) - (after.getOrDefault("LeaseKeepAlive", 0.0)
+				- before.getOrDefault("LeaseKeepAlive", 0.0));
+	}
 
 }
