@@ -76,7 +76,7 @@ public final class ActiveStandbyAutoConfiguration {
 		String version = ElectionNode.class.getPackage().getImplementationVersion();
 		return new ElectionSettings(properties.getEtcd().getRootPath(), properties.getEtcd().getMetaSubPath(),
 				session.getTtl(), properties.getEtcd().getRequestTimeout(), address, hostName,
-				(version != null) ? version : "dev");
+				(version != null) ? version : "dev", String.join(",", properties.getEtcd().getEndpoints()));
 	}
 
 	private static void positive(String property, Duration value) {

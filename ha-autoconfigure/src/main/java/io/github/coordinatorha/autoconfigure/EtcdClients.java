@@ -26,9 +26,10 @@ final class EtcdClients {
 
 	static Client create(ActiveStandbyProperties.Etcd etcd, SslBundles sslBundles) {
 		List<URI> endpoints = EtcdEndpoints.parse(etcd.getEndpoints());
-		// Fail fast rather than wait for a connection: the election retries on its own
-		// schedule, and the failure's cause (a refused certificate, say) reaches the status.
-		ClientBuilder builder = Client.builder().endpoints(endpoints).waitForReady(false);
+		// Fail fast rather than wait for a connection, and let jetcd retry nothing: the
+		// election retries on its own schedule, within its own deadlines, and logs once per
+		// change; the failure's cause (a refused certificate, say) reaches the status.
+		ClientBuilder builder = Client.builder().endpoints(endpoints).waitForReady(false).retryMaxAttempts(0);
 		credentials(etcd, builder);
 		if (tls(etcd, endpoints)) {
 			SslBundle bundle = bundle(etcd.getSsl().getBundle(), sslBundles);

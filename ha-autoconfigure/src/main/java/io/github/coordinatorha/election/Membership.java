@@ -23,6 +23,10 @@ record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt regis
 
 	static final long FIRST_BACKOFF = 200_000_000L;
 
+	/**
+	 * The longest delay between retries: 5s, or the TTL if shorter, so that a node
+	 * recovers from a fault within about a TTL of its end.
+	 */
 	static final long MAX_BACKOFF = 5_000_000_000L;
 
 	static Membership joining(SessionLease lease, RoleView view, long relinquished, Shown shown) {
@@ -91,7 +95,7 @@ record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt regis
 	 */
 	Membership backedOff() {
 		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
-				Math.min(this.backoff * 2, MAX_BACKOFF), this.shown, this.activeSeen, this.activeGoneAt);
+				Math.min(this.backoff * 2, Math.min(MAX_BACKOFF, this.lease.ttl().toNanos())), this.shown, this.activeSeen, this.activeGoneAt);
 	}
 
 	/**

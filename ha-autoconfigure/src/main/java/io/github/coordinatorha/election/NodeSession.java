@@ -220,8 +220,8 @@ final class NodeSession {
 		this.problem = reason;
 		this.listeners.forEach((listener) -> listener.sessionUnavailable(reason));
 		this.lane.schedule(this::establish, this.retryDelay.toNanos());
-		Duration doubled = this.retryDelay.multipliedBy(2);
-		this.retryDelay = (doubled.compareTo(MAX_RETRY_DELAY) > 0) ? MAX_RETRY_DELAY : doubled;
+		// Doubled up to 5s, or the TTL if shorter: a node recovers within about a TTL of a fault's end.
+		this.retryDelay = min(this.retryDelay.multipliedBy(2), min(MAX_RETRY_DELAY, this.requestedTtl));
 	}
 
 	private record Opening(LeaseGrant grant, long serverId) {
