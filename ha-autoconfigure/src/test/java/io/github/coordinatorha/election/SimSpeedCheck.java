@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
  * It runs 100 seeds of 1,000 simulated seconds each: three processes on drifting clocks
  * with flaky connections ({@link SimFaults#flaky()}) running {@link SimLoad}, a pause of
  * one process every 100 s, an etcd restart every 300 s and a compaction every 60 s, and
- * prints events and simulated seconds per wall-clock second. It measures the world, not
- * the election engine, whose nodes add their own work per event.
+ * prints events and simulated seconds per wall-clock second ({@code -Dsim.seeds},
+ * {@code -Dsim.seconds} and {@code -Dsim.trace} (trace lines kept) change the run). It
+ * measures the world, not the election engine, whose nodes add their own work per event.
  */
 class SimSpeedCheck {
 
@@ -37,7 +38,7 @@ class SimSpeedCheck {
 	}
 
 	private static long run(long seed, long seconds) {
-		SimWorld world = new SimWorld(seed);
+		SimWorld world = new SimWorld(seed, Integer.getInteger("sim.trace", 4096));
 		SimEtcd etcd = new SimEtcd(world, SimEtcd.Settings.fast());
 		SimProcess[] processes = new SimProcess[3];
 		for (int i = 0; i < processes.length; i++) {
