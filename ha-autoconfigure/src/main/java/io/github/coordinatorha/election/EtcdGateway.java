@@ -48,8 +48,8 @@ interface EtcdGateway {
 	 * @param leaseId the lease
 	 * @param timeout how long to wait for the answer at most, less than the request
 	 * timeout when the lease's deadline is nearer
-	 * @return the TTL from now on, which is not positive when etcd no longer knows the
-	 * lease
+	 * @return the TTL from now on; fails with {@link EtcdFailure.Kind#LEASE_NOT_FOUND}
+	 * when etcd no longer knows the lease (jetcd turns etcd's TTL 0 into that error)
 	 */
 	CompletableFuture<LeaseRenewal> keepAliveOnce(long leaseId, Duration timeout);
 
@@ -235,8 +235,8 @@ interface EtcdGateway {
 	 * A renewed lease.
 	 *
 	 * @param header the answer's header
-	 * @param ttlSeconds the TTL from now on; not positive if etcd no longer knows the
-	 * lease
+	 * @param ttlSeconds the TTL from now on; a renewal that is not positive counts as
+	 * etcd no longer knowing the lease
 	 */
 	record LeaseRenewal(Header header, long ttlSeconds) {
 	}

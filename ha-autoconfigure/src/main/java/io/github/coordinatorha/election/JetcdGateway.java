@@ -158,7 +158,8 @@ final class JetcdGateway implements EtcdGateway {
 					+ " did not answer in time (ha.etcd.request-timeout)");
 		}
 		String message = String.valueOf(cause.getMessage());
-		if (cause instanceof EtcdException && message.contains("requested lease not found")) {
+		// jetcd reports it as an EtcdException (keepalives) or a gRPC NOT_FOUND (txn, revoke)
+		if (message.contains("requested lease not found")) {
 			return new EtcdFailure(EtcdFailure.Kind.LEASE_NOT_FOUND, "etcd no longer knows the lease");
 		}
 		return new EtcdFailure(EtcdFailure.Kind.FAILED, describe(cause));
