@@ -1,15 +1,8 @@
 package io.github.coordinatorha.sample.rootcoord;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +11,7 @@ import java.util.List;
 import io.github.coordinatorha.test.etcd.EtcdCluster;
 import io.github.coordinatorha.test.etcd.EtcdExtension;
 import io.github.coordinatorha.test.etcd.NodeProcess;
+import io.github.coordinatorha.test.etcd.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -138,23 +132,8 @@ class RootCoordFailoverIT {
 		}
 	}
 
-	private static final HttpClient http = HttpClient.newHttpClient();
-
 	private static HttpResponse<String> post(int port, String path) {
-		try {
-			HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-				.timeout(Duration.ofSeconds(5))
-				.POST(HttpRequest.BodyPublishers.noBody())
-				.build();
-			return http.send(request, HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return Http.post(port, path);
 	}
 
 	private static long firstOf(HttpResponse<String> response) {
@@ -188,12 +167,7 @@ class RootCoordFailoverIT {
 	}
 
 	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return Ports.free();
 	}
 
 }
