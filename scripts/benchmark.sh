@@ -2,7 +2,7 @@
 # benchmark.sh: measures failover and handover speed, load on etcd, scale and cost on a
 # real etcd on loopback, beside etcd's own election (etcdctl elect / lock).
 #
-#   scripts/benchmark.sh            # full run (about 15 minutes on 2 cores)
+#   scripts/benchmark.sh            # full run (long: a JVM start for every cycle; see BENCHMARKS.md)
 #   scripts/benchmark.sh --quick    # a short run
 #
 # Prints a Markdown table; writes it with an SVG chart to ha-benchmark/target/benchmark/.
