@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.github.coordinatorha.ActiveOnly;
 import io.github.coordinatorha.ActiveStandby;
@@ -105,40 +106,41 @@ class InFlightCallsTests {
 	@Test
 	void aHandoverReportsStandbyThenWaitsForACallInFlightBeforeTheStandbyTakesOver() throws Exception {
 		ConfigurableApplicationContext[] pair = activeAndStandby();
-		ConfigurableApplicationContext active = pair[0];
-		ConfigurableApplicationContext standby = pair[1];
-		CallState call = callInFlight(active);
-		CompletableFuture<Handover> handover = CompletableFuture.supplyAsync(() -> election(active).handOver(ROOT),
-				this.callers);
-		await().atMost(Duration.ofSeconds(2)).until(() -> !election(active).isActive(ROOT));
-		// no new call starts on the node that is giving the role up
-		assertThat(active.getBean(SlowCall.class).run()).isFalse();
-		await().during(Duration.ofSeconds(1))
-			.atMost(Duration.ofSeconds(2))
-			.until(() -> !election(standby).isActive(ROOT));
-		call.release.countDown();
-		await().atMost(Duration.ofSeconds(5)).until(() -> election(standby).isActive(ROOT));
+		ActiveStandby active = election(pair[0]);
+		CompletableFuture<Handover> handover = giveUpWhileACallRuns(pair, () -> active.handOver(ROOT));
 		assertThat(handover.get(10, TimeUnit.SECONDS).outcome()).isEqualTo(Handover.Outcome.HANDED_OVER);
-		assertThat(standby.getBean(Activations.class).lastAt).as("the standby became ACTIVE after the call ended")
-			.isGreaterThan(call.endedAt);
 	}
 
 	@Test
 	void aGracefulStopWaitsForACallInFlightBeforeTheStandbyTakesOver() throws Exception {
 		ConfigurableApplicationContext[] pair = activeAndStandby();
-		ConfigurableApplicationContext active = pair[0];
-		ConfigurableApplicationContext standby = pair[1];
-		CallState call = callInFlight(active);
-		CompletableFuture<Void> stop = CompletableFuture.runAsync(active::close, this.callers);
-		await().atMost(Duration.ofSeconds(2)).until(() -> !election(active).isActive(ROOT));
-		await().during(Duration.ofSeconds(1))
-			.atMost(Duration.ofSeconds(2))
-			.until(() -> !election(standby).isActive(ROOT));
+		giveUpWhileACallRuns(pair, () -> {
+			pair[0].close();
+			return null;
+		}).get(30, TimeUnit.SECONDS);
+	}
+
+	/**
+	 * Starts a call on the active, gives the role up while it runs, and checks that the
+	 * node reports STANDBY at once, admits no new call, and that the standby takes over
+	 * only once the call has ended.
+	 * @return what giving up returned
+	 */
+	private <T> CompletableFuture<T> giveUpWhileACallRuns(ConfigurableApplicationContext[] pair, Supplier<T> giveUp)
+			throws InterruptedException {
+		ActiveStandby active = election(pair[0]);
+		ActiveStandby standby = election(pair[1]);
+		SlowCall slow = pair[0].getBean(SlowCall.class);
+		CallState call = callInFlight(pair[0]);
+		CompletableFuture<T> result = CompletableFuture.supplyAsync(giveUp, this.callers);
+		await().atMost(Duration.ofSeconds(2)).until(() -> !active.isActive(ROOT));
+		assertThat(slow.run()).as("a new call on the node giving the role up ran").isFalse();
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> !standby.isActive(ROOT));
 		call.release.countDown();
-		await().atMost(Duration.ofSeconds(5)).until(() -> election(standby).isActive(ROOT));
-		stop.get(30, TimeUnit.SECONDS);
-		assertThat(standby.getBean(Activations.class).lastAt).as("the standby became ACTIVE after the call ended")
+		await().atMost(Duration.ofSeconds(5)).until(() -> standby.isActive(ROOT));
+		assertThat(pair[1].getBean(Activations.class).lastAt).as("the standby became ACTIVE after the call ended")
 			.isGreaterThan(call.endedAt);
+		return result;
 	}
 
 	@Test

@@ -2,7 +2,6 @@ package io.github.coordinatorha.sample.rootcoord;
 
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +10,12 @@ import java.util.Map;
 import io.github.coordinatorha.test.etcd.EtcdExtension;
 import io.github.coordinatorha.test.etcd.NodeProcess;
 import io.github.coordinatorha.test.etcd.Ports;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
+import static io.github.coordinatorha.sample.rootcoord.SampleNodes.ACTIVE;
+import static io.github.coordinatorha.sample.rootcoord.SampleNodes.STANDBY;
+import static io.github.coordinatorha.sample.rootcoord.SampleNodes.TAKEOVER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -28,28 +28,15 @@ import static org.awaitility.Awaitility.await;
  */
 class OperationsIT {
 
-	private static final String ACTIVE = "register ACTIVE service successfully";
-
-	private static final String TAKEOVER = "quit STANDBY mode, this node will become ACTIVE";
-
-	private static final String STANDBY = "is in STANDBY \\.\\.\\. \\(active: serverId";
-
 	private static final String HANDOVER = "/actuator/activestandby/rootCoord";
 
 	@RegisterExtension
 	static final EtcdExtension etcd = EtcdExtension.single();
 
-	private final List<NodeProcess> nodes = new ArrayList<>();
+	@RegisterExtension
+	final SampleNodes nodes = new SampleNodes();
 
 	private final String rootPath = "ops-it-" + System.nanoTime();
-
-	@TempDir
-	Path logs;
-
-	@AfterEach
-	void stopNodes() {
-		this.nodes.forEach(NodeProcess::close);
-	}
 
 	@Test
 	void readOnlyAccessRefusesTheHandoverOverHttpAndOpenAccessHandsOverWithTheDocumentedAnswer() {
@@ -143,19 +130,14 @@ class OperationsIT {
 	 * default: this host's address as Java resolves it, and the port.
 	 */
 	private NodeProcess start(String name, int port, Map<String, String> environment, String... extra) {
-		Path jar = Path.of(System.getProperty("sample.jar", "target/sample-rootcoord.jar"));
-		assertThat(jar).exists();
-		List<String> command = new ArrayList<>(List.of(NodeProcess.javaExecutable(), "-Xmx256m", "-jar",
-				jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1", "--ha.session.ttl=2s",
-				"--ha.etcd.root-path=" + this.rootPath));
+		List<String> arguments = new ArrayList<>(List.of("--server.port=" + port, "--server.address=127.0.0.1",
+				"--ha.session.ttl=2s", "--ha.etcd.root-path=" + this.rootPath));
 		if (!environment.containsKey("HA_ETCD_ENDPOINTS")) {
-			command.add("--ha.etcd.endpoints=" + etcd.endpoints());
-			command.add("--rootCoord.activeStandby.enabled=true");
+			arguments.add("--ha.etcd.endpoints=" + etcd.endpoints());
+			arguments.add("--rootCoord.activeStandby.enabled=true");
 		}
-		command.addAll(List.of(extra));
-		NodeProcess node = NodeProcess.start(name, command, this.logs.resolve(name + ".log"), environment);
-		this.nodes.add(node);
-		return node;
+		arguments.addAll(List.of(extra));
+		return this.nodes.start(name, arguments, environment);
 	}
 
 }
