@@ -72,15 +72,20 @@ public final class TestCertificates implements AutoCloseable {
 
 	private void issue(String name, String issuer, String commonName, String extensions) throws IOException {
 		key(name);
-		Files.writeString(this.home.resolve(name + ".ext"), extensions);
-		openssl("req", "-new", "-key", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + commonName);
-		openssl("x509", "-req", "-in", name + ".csr", "-CA", issuer + ".pem", "-CAkey", issuer + ".key",
-				"-CAcreateserial", "-out", name + ".pem", "-days", "2", "-extfile", name + ".ext");
+		sign(name, issuer, commonName, extensions);
 	}
 
+	/**
+	 * Issues a certificate for an RSA key, also written in PKCS#1 as
+	 * {@code <name>-pkcs1.key}.
+	 */
 	private void issueRsa(String name, String issuer, String commonName, String extensions) throws IOException {
 		openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", name + ".key");
 		openssl("rsa", "-in", name + ".key", "-traditional", "-out", name + "-pkcs1.key");
+		sign(name, issuer, commonName, extensions);
+	}
+
+	private void sign(String name, String issuer, String commonName, String extensions) throws IOException {
 		Files.writeString(this.home.resolve(name + ".ext"), extensions);
 		openssl("req", "-new", "-key", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + commonName);
 		openssl("x509", "-req", "-in", name + ".csr", "-CA", issuer + ".pem", "-CAkey", issuer + ".key",
