@@ -3,8 +3,8 @@
 # on a real etcd on loopback, beside its peers in the same run: etcd's own election (etcdctl elect /
 # lock on the same etcd) and Spring Integration's JDBC leader initiator on PostgreSQL.
 #
-#   scripts/benchmark.sh            # full run (expect about 35 minutes on 2 cores)
-#   scripts/benchmark.sh --quick    # a short run (about 15 minutes on a busy 2-core machine)
+#   scripts/benchmark.sh            # full run (long: a JVM start for every cycle; time it with `time`)
+#   scripts/benchmark.sh --quick    # a short run
 #
 # Prints a Markdown report; writes it with an SVG chart to ha-benchmark/target/benchmark/.
 #

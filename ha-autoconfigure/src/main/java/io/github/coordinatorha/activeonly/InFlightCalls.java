@@ -37,6 +37,13 @@ public class InFlightCalls implements ElectionObserver {
 		this.bound = bound;
 	}
 
+	/**
+	 * How long a handover or a graceful stop waits for calls in flight at the most.
+	 */
+	Duration bound() {
+		return this.bound;
+	}
+
 	void enter(String role) {
 		Calls calls = this.running.computeIfAbsent(role, (key) -> new Calls());
 		synchronized (calls) {

@@ -206,14 +206,16 @@ public class ActiveStandbyProperties {
 	}
 
 	/**
-	 * TLS to etcd. On when enabled, when a bundle is named, or when the endpoints use
-	 * {@code https://}.
+	 * TLS to etcd. The endpoints' scheme decides: {@code https://} endpoints talk TLS;
+	 * TLS asked for (enabled, or a bundle named) with {@code http://} endpoints fails at
+	 * startup rather than be dropped.
 	 */
 	public static class Ssl {
 
 		/**
-		 * Whether to talk to etcd over TLS. Without a bundle, etcd's certificate must be
-		 * trusted by the JVM's default trust store.
+		 * Whether to require TLS to etcd: set with {@code http://} endpoints, startup
+		 * fails; {@code https://} endpoints talk TLS whatever this says. Without a bundle,
+		 * etcd's certificate must be trusted by the JVM's default trust store.
 		 */
 		private boolean enabled;
 

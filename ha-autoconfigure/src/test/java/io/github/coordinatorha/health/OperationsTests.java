@@ -14,6 +14,7 @@ import io.github.coordinatorha.election.RegisteredSession;
 import io.github.coordinatorha.test.etcd.EtcdCluster;
 import io.github.coordinatorha.test.etcd.EtcdExtension;
 import io.github.coordinatorha.test.etcd.Ports;
+import io.github.coordinatorha.test.etcd.TcpProxy;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -167,6 +168,33 @@ class OperationsTests {
 		assertThat(isActive(first)).isFalse();
 		assertThat(endpoint.handOver("rootCoord").outcome()).isEqualTo(Handover.Outcome.NOT_ACTIVE);
 		assertThat(endpoint.handOver("dataCoord").outcome()).isEqualTo(Handover.Outcome.HA_DISABLED);
+	}
+
+	@Test
+	void aHandoverEtcdDoesNotConfirmAnswersUnknownAndTheNodeNoLongerClaimsTheRole() {
+		try (TcpProxy proxy = TcpProxy.to(etcd.cluster().member(0).clientPort())) {
+			ConfigurableApplicationContext first = node();
+			await().atMost(Duration.ofSeconds(10)).until(() -> isActive(first));
+			ConfigurableApplicationContext second = nodeOn(proxy.endpoint("http"));
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> second.getBean(ActiveStandby.class).status("rootCoord").activeServerId() != 0);
+			// The role moves to the node behind the proxy: its view then holds the other
+			// node's session, so its own handover has a successor to name.
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> first.getBean(ActiveStandby.class).handOver("rootCoord").isHandedOver());
+			await().atMost(Duration.ofSeconds(5)).until(() -> isActive(second));
+			proxy.blackhole();
+			Handover handover = second.getBean(ActiveStandby.class).handOver("rootCoord");
+			assertThat(handover.outcome()).isEqualTo(Handover.Outcome.UNKNOWN);
+			assertThat(handover.message()).contains("etcd did not confirm");
+			assertThat(isActive(second)).isFalse();
+			await().atMost(Duration.ofSeconds(10)).until(() -> isActive(first));
+			proxy.pass();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> second.getBean(ActiveStandby.class).status("rootCoord").activeServerId() != 0);
+			assertThat(isActive(second)).isFalse();
+			assertThat(isActive(first)).isTrue();
+		}
 	}
 
 	@Test

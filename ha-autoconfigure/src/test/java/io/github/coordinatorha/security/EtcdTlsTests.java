@@ -1,8 +1,10 @@
 package io.github.coordinatorha.security;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import io.github.coordinatorha.TestApplications;
 import io.github.coordinatorha.autoconfigure.ActiveStandbyAutoConfiguration;
@@ -14,6 +16,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -28,8 +32,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * TLS and mutual TLS to real etcd servers, with certificates made for the test: a CA and
- * keys from files or from PEM text in an SSL bundle, and certificates that must be
- * refused.
+ * keys from files or from PEM text in an SSL bundle (PKCS#8, PKCS#1 and SEC1 keys), Java
+ * key stores, and certificates that must be refused. The endpoints' scheme decides
+ * whether a node talks TLS; TLS asked for with {@code http://} endpoints is refused.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class EtcdTlsTests {
@@ -99,6 +104,69 @@ class EtcdTlsTests {
 				bundle(file("ca.pem"), file("client.pem"), file("client.key")))) {
 			awaitActive(node);
 		}
+	}
+
+	@Test
+	void mutualTlsWithAPkcs1RsaKeyAsPemTextElectsNormally() {
+		String key = certificates.pem("rsa-client-pkcs1.key");
+		assertThat(key).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+		try (ConfigurableApplicationContext node = node(mutualTls,
+				bundle(certificates.pem("ca.pem"), certificates.pem("rsa-client.pem"), key))) {
+			awaitActive(node);
+		}
+	}
+
+	@Test
+	void mutualTlsWithASec1EcKeyFileElectsNormally() {
+		assertThat(certificates.pem("client-sec1.key")).startsWith("-----BEGIN EC PRIVATE KEY-----");
+		try (ConfigurableApplicationContext node = node(mutualTls,
+				bundle(file("ca.pem"), file("client.pem"), file("client-sec1.key")))) {
+			awaitActive(node);
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "JKS", "PKCS12" })
+	void mutualTlsWithJavaKeyStoresElectsNormally(String type) {
+		Path stores = certificates.keyStores(type, "changeit");
+		String suffix = type.toLowerCase(Locale.ROOT);
+		try (ConfigurableApplicationContext node = node(mutualTls, "ha.etcd.ssl.bundle=etcd",
+				"spring.ssl.bundle.jks.etcd.truststore.location=file:" + stores.resolve("truststore." + suffix),
+				"spring.ssl.bundle.jks.etcd.truststore.password=changeit",
+				"spring.ssl.bundle.jks.etcd.truststore.type=" + type,
+				"spring.ssl.bundle.jks.etcd.keystore.location=file:" + stores.resolve("keystore." + suffix),
+				"spring.ssl.bundle.jks.etcd.keystore.password=changeit",
+				"spring.ssl.bundle.jks.etcd.keystore.type=" + type)) {
+			awaitActive(node);
+		}
+	}
+
+	@Test
+	void httpsEndpointsTalkTlsEvenWithSslEnabledFalse() {
+		List<String> properties = new ArrayList<>(List.of(bundle(file("ca.pem"), null, null)));
+		properties.add("ha.etcd.ssl.enabled=false");
+		try (ConfigurableApplicationContext node = node(tls, properties.toArray(String[]::new))) {
+			awaitActive(node);
+		}
+	}
+
+	@Test
+	void sslEnabledWithPlainHttpEndpointsIsRefusedAtStartup() {
+		assertThatThrownBy(() -> TestApplications.run(Node.class, "http://127.0.0.1:2379", "tls",
+				"ha.etcd.ssl.enabled=true"))
+			.hasRootCauseInstanceOf(InvalidHaConfigurationException.class)
+			.rootCause()
+			.hasMessageContaining("ha.etcd.endpoints")
+			.hasMessageContaining("ha.etcd.ssl.enabled")
+			.hasMessageContaining("https://host:port");
+	}
+
+	@Test
+	void aMixOfHttpAndHttpsEndpointsIsRefusedAtStartup() {
+		assertThatThrownBy(() -> TestApplications.run(Node.class, tls.endpoints() + ",http://127.0.0.1:2379", "tls"))
+			.hasRootCauseInstanceOf(InvalidHaConfigurationException.class)
+			.rootCause()
+			.hasMessageContaining("mixes http://");
 	}
 
 	@Test

@@ -37,8 +37,11 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(ElectionNode.class)
 public final class ActiveStandbyHealthAutoConfiguration {
 
+	// The condition reads management.health.<value>.enabled as one literal key, so the
+	// value is in lower case as the documented key is (Boot's relaxed forms reach that
+	// spelling); the bean's name gives the component its name, activeStandby.
 	@Bean
-	@ConditionalOnEnabledHealthIndicator("activeStandby")
+	@ConditionalOnEnabledHealthIndicator("activestandby")
 	@ConditionalOnMissingBean(name = "activeStandbyHealthIndicator")
 	ActiveStandbyHealthIndicator activeStandbyHealthIndicator(ElectionNode node) {
 		return new ActiveStandbyHealthIndicator(node);

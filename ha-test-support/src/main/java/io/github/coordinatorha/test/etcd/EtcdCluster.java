@@ -28,10 +28,18 @@ public final class EtcdCluster implements AutoCloseable {
 
 	private final ClientTls tls;
 
+	private final List<String> raftTimings;
+
 	private final Thread shutdownHook = new Thread(this::killQuietly, "etcd-cluster-cleanup");
 
 	private EtcdCluster(int size, ClientTls tls) {
+		this(size, tls, 50, 500);
+	}
+
+	private EtcdCluster(int size, ClientTls tls, int heartbeatMillis, int electionTimeoutMillis) {
 		this.tls = tls;
+		this.raftTimings = List.of("--heartbeat-interval", Integer.toString(heartbeatMillis), "--election-timeout",
+				Integer.toString(electionTimeoutMillis));
 		try {
 			this.home = Files.createTempDirectory("etcd-cluster-");
 		}
@@ -64,6 +72,20 @@ public final class EtcdCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Starts a cluster with raft timings of the test's choosing (the other factories use
+	 * a 50 ms heartbeat and a 500 ms election timeout), and waits until every member
+	 * answers. etcd raises a lease's TTL to its minimum, 1.5 times the election timeout
+	 * rounded up to whole seconds: 5 s with a 3,000 ms election timeout.
+	 * @param size the number of members
+	 * @param heartbeatMillis {@code --heartbeat-interval}
+	 * @param electionTimeoutMillis {@code --election-timeout}
+	 * @return the cluster
+	 */
+	public static EtcdCluster startWithRaftTimings(int size, int heartbeatMillis, int electionTimeoutMillis) {
+		return start(new EtcdCluster(size, null, heartbeatMillis, electionTimeoutMillis));
+	}
+
+	/**
 	 * Starts a cluster that serves clients over TLS only, with the server certificate of
 	 * {@code certificates}, and waits until every member answers. Peers talk plain HTTP on
 	 * loopback.
@@ -89,7 +111,8 @@ public final class EtcdCluster implements AutoCloseable {
 	}
 
 	private List<String> memberFlags() {
-		List<String> flags = new ArrayList<>(clusterFlags());
+		List<String> flags = new ArrayList<>(this.raftTimings);
+		flags.addAll(clusterFlags());
 		if (this.tls != null) {
 			flags.addAll(this.tls.serverFlags());
 		}

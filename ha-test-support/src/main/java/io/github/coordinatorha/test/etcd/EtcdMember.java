@@ -105,8 +105,7 @@ public final class EtcdMember {
 		command.add(EtcdBinaries.etcd().toString());
 		command.addAll(List.of("--name", this.name, "--data-dir", this.dataDir.toString(), "--listen-client-urls",
 				clientEndpoint(), "--advertise-client-urls", clientEndpoint(), "--listen-peer-urls", peerUrl(),
-				"--initial-advertise-peer-urls", peerUrl(), "--heartbeat-interval", "50", "--election-timeout",
-				"500", "--logger", "zap"));
+				"--initial-advertise-peer-urls", peerUrl(), "--logger", "zap"));
 		command.addAll(this.clusterFlags.get());
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.logFile.toFile()));

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -48,13 +49,28 @@ public final class NodeProcess implements AutoCloseable {
 	 * @return the process
 	 */
 	public static NodeProcess start(String name, List<String> command, Path logFile) {
+		return start(name, command, logFile, Map.of());
+	}
+
+	/**
+	 * Starts a process with further environment variables, for example settings in the
+	 * form a container orchestrator passes them ({@code HA_SESSION_TTL=2s}).
+	 * @param name a name for messages
+	 * @param command the command and its arguments
+	 * @param logFile where its output goes
+	 * @param environment variables added to this JVM's environment
+	 * @return the process
+	 */
+	public static NodeProcess start(String name, List<String> command, Path logFile,
+			Map<String, String> environment) {
 		try {
 			Files.createDirectories(logFile.toAbsolutePath().getParent());
 			Files.deleteIfExists(logFile);
 			Files.createFile(logFile);
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-				.start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+			builder.environment().putAll(environment);
+			Process process = builder.start();
 			return new NodeProcess(name, process, logFile);
 		}
 		catch (IOException ex) {

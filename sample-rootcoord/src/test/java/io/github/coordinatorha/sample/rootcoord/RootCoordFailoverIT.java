@@ -1,28 +1,23 @@
 package io.github.coordinatorha.sample.rootcoord;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.github.coordinatorha.test.etcd.EtcdCluster;
 import io.github.coordinatorha.test.etcd.EtcdExtension;
 import io.github.coordinatorha.test.etcd.NodeProcess;
-import org.junit.jupiter.api.AfterEach;
+import io.github.coordinatorha.test.etcd.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
+import static io.github.coordinatorha.sample.rootcoord.SampleNodes.ACTIVE;
+import static io.github.coordinatorha.sample.rootcoord.SampleNodes.STANDBY;
+import static io.github.coordinatorha.sample.rootcoord.SampleNodes.TAKEOVER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,26 +27,13 @@ import static org.awaitility.Awaitility.await;
  */
 class RootCoordFailoverIT {
 
-	private static final String ACTIVE = "register ACTIVE service successfully";
-
-	private static final String TAKEOVER = "quit STANDBY mode, this node will become ACTIVE";
-
-	private static final String STANDBY = "is in STANDBY \\.\\.\\. \\(active: serverId";
-
 	@RegisterExtension
 	static final EtcdExtension etcd = EtcdExtension.single();
 
-	private final List<NodeProcess> nodes = new ArrayList<>();
+	@RegisterExtension
+	final SampleNodes nodes = new SampleNodes();
 
 	private final String rootPath = "it-" + System.nanoTime();
-
-	@TempDir
-	Path logs;
-
-	@AfterEach
-	void stopNodes() {
-		this.nodes.forEach(NodeProcess::close);
-	}
 
 	@Test
 	void killingTheActiveLetsTheStandbyTakeOverAboutOneTtlLater() {
@@ -138,23 +120,8 @@ class RootCoordFailoverIT {
 		}
 	}
 
-	private static final HttpClient http = HttpClient.newHttpClient();
-
 	private static HttpResponse<String> post(int port, String path) {
-		try {
-			HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-				.timeout(Duration.ofSeconds(5))
-				.POST(HttpRequest.BodyPublishers.noBody())
-				.build();
-			return http.send(request, HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return Http.post(port, path);
 	}
 
 	private static long firstOf(HttpResponse<String> response) {
@@ -173,27 +140,16 @@ class RootCoordFailoverIT {
 	}
 
 	private NodeProcess startNode(String name, String ttl, EtcdCluster cluster, int port, String... extra) {
-		Path jar = Path.of(System.getProperty("sample.jar", "target/sample-rootcoord.jar"));
-		assertThat(jar).exists();
-		List<String> command = List.of(NodeProcess.javaExecutable(), "-Xmx256m", "-jar", jar.toString(),
-				"--server.port=" + port, "--server.address=127.0.0.1", "--ha.session.address=127.0.0.1:" + port,
-				"--ha.etcd.endpoints=" + cluster.endpoints(),
+		List<String> arguments = new ArrayList<>(List.of("--server.port=" + port, "--server.address=127.0.0.1",
+				"--ha.session.address=127.0.0.1:" + port, "--ha.etcd.endpoints=" + cluster.endpoints(),
 				"--rootCoord.activeStandby.enabled=true", "--ha.session.ttl=" + ttl,
-				"--ha.etcd.root-path=" + this.rootPath);
-		command = new ArrayList<>(command);
-		command.addAll(List.of(extra));
-		NodeProcess node = NodeProcess.start(name, command, this.logs.resolve(name + ".log"));
-		this.nodes.add(node);
-		return node;
+				"--ha.etcd.root-path=" + this.rootPath));
+		arguments.addAll(List.of(extra));
+		return this.nodes.start(name, arguments, Map.of());
 	}
 
 	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return Ports.free();
 	}
 
 }
