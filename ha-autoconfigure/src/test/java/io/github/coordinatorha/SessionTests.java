@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,7 +34,12 @@ class SessionTests {
 	private static Pattern retriesOf(String application) {
 		// Spring Boot's log lines name the application: "... --- [name] [thread] ..."
 		return Pattern.compile("^(\\S+)\\s.*--- \\[" + application
-				+ "\\].*Could not open a session in etcd \\(.*\\); retrying in (\\d+)ms$", Pattern.MULTILINE);
+				+ "\\].*Could not open a session in etcd \\(.*\\); retrying in (\\d+)(ms|s)$", Pattern.MULTILINE);
+	}
+
+	private static long millis(MatchResult retry) {
+		long value = Long.parseLong(retry.group(2));
+		return "s".equals(retry.group(3)) ? value * 1000 : value;
 	}
 
 	@Test
@@ -44,7 +50,7 @@ class SessionTests {
 						"ttl-" + System.nanoTime(), "ha.session.ttl=1s")) {
 			ActiveStandby election = node.getBean(ActiveStandby.class);
 			await().atMost(Duration.ofSeconds(15)).until(() -> election.isActive("rootCoord"));
-			assertThat(output).contains("etcd granted a session TTL of 5s, more than the 1000ms asked for");
+			assertThat(output).contains("etcd granted a session TTL of 5s, more than the 1s asked for");
 			String lease = etcd.etcdctl("lease", "list").lines().filter((line) -> !line.startsWith("found"))
 				.findFirst()
 				.orElseThrow()
@@ -68,14 +74,18 @@ class SessionTests {
 		String application = "backoff-" + System.nanoTime();
 		Pattern retry = retriesOf(application);
 		try (ConfigurableApplicationContext node = TestApplications.run(Node.class,
-				"http://127.0.0.1:" + Ports.free(), application, "spring.application.name=" + application)) {
+				"http://127.0.0.1:" + Ports.free(), application, "spring.application.name=" + application,
+				// one WARN per change of the reason; the retries that repeat it are DEBUG
+				"logging.level.io.github.coordinatorha.election.NodeSession=debug",
+				// the delay is capped at 5s, or at the TTL if that is shorter
+				"ha.session.ttl=10s")) {
 			await().atMost(Duration.ofSeconds(30))
-				.until(() -> retry.matcher(output.getOut()).results().anyMatch((m) -> m.group(2).equals("5000")));
+				.until(() -> retry.matcher(output.getOut()).results().anyMatch((m) -> millis(m) == 5000));
 			Matcher retries = retry.matcher(output.getOut());
 			List<long[]> attempts = new ArrayList<>();
 			while (retries.find()) {
 				attempts.add(new long[] { OffsetDateTime.parse(retries.group(1)).toInstant().toEpochMilli(),
-						Long.parseLong(retries.group(2)) });
+						millis(retries) });
 			}
 			assertThat(attempts).extracting((attempt) -> attempt[1])
 				.startsWith(250L, 500L, 1000L, 2000L, 4000L, 5000L);

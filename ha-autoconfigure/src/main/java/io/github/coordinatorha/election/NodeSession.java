@@ -153,14 +153,19 @@ final class NodeSession {
 		if (this.stopped) {
 			return;
 		}
-		long sentAt = this.lane.nanoTime();
+		// The server ID first: the lease's deadline starts when the grant is sent, so nothing
+		// slow may come between the grant and the first keepalive.
+		long[] sentAt = new long[1];
 		long[] granted = new long[1];
-		this.etcd.grant(ceilSeconds(this.requestedTtl)).thenComposeAsync((grant) -> {
-			granted[0] = grant.leaseId();
-			return serverIdFor(grant).thenApply((serverId) -> new Opening(grant, serverId));
+		serverIdFor().thenComposeAsync((serverId) -> {
+			sentAt[0] = this.lane.nanoTime();
+			return this.etcd.grant(ceilSeconds(this.requestedTtl)).thenApply((grant) -> {
+				granted[0] = grant.leaseId();
+				return new Opening(grant, serverId);
+			});
 		}, this.lane).whenCompleteAsync((opening, failure) -> {
 			if (failure == null) {
-				opened(opening, sentAt);
+				opened(opening, sentAt[0]);
 			}
 			else {
 				notOpened(granted[0], EtcdFailure.of(failure));
@@ -168,7 +173,7 @@ final class NodeSession {
 		}, this.lane);
 	}
 
-	private CompletableFuture<Long> serverIdFor(LeaseGrant grant) {
+	private CompletableFuture<Long> serverIdFor() {
 		long known = this.serverId;
 		// etcd may have been wiped since our last session: keep the counter from handing out our ID again
 		return (known == 0) ? this.serverIds.allocate() : this.serverIds.reserve(known).thenApply((counter) -> known);

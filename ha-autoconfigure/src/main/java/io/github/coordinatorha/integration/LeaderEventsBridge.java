@@ -1,5 +1,8 @@
 package io.github.coordinatorha.integration;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.BecameActiveEvent;
 import io.github.coordinatorha.BecameStandbyEvent;
@@ -26,6 +29,13 @@ public class LeaderEventsBridge implements ApplicationListener<RoleTransitionEve
 
 	private final ApplicationEventPublisher publisher;
 
+	/**
+	 * The roles granted and not revoked since: as with Spring Integration's own
+	 * initiators, a revocation follows a grant, so a node that starts as a standby hears
+	 * of none.
+	 */
+	private final Set<String> granted = ConcurrentHashMap.newKeySet();
+
 	public LeaderEventsBridge(ActiveStandby activeStandby, ApplicationEventPublisher publisher) {
 		this.activeStandby = activeStandby;
 		this.publisher = publisher;
@@ -36,9 +46,10 @@ public class LeaderEventsBridge implements ApplicationListener<RoleTransitionEve
 		String role = event.getRole();
 		Context context = new RoleContext(this.activeStandby, role);
 		if (event instanceof BecameActiveEvent) {
+			this.granted.add(role);
 			this.publisher.publishEvent(new OnGrantedEvent(this, context, role));
 		}
-		else if (event instanceof BecameStandbyEvent) {
+		else if (event instanceof BecameStandbyEvent && this.granted.remove(role)) {
 			this.publisher.publishEvent(new OnRevokedEvent(this, context, role));
 		}
 	}
