@@ -77,12 +77,13 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 	public ElectionNode(@Nullable Client client, ElectionSettings settings, List<RoleDefinition> definitions,
 			ApplicationEventPublisher publisher, @Nullable Runnable sessionLossAction, ElectionObserver observer) {
 		this((client != null) ? new JetcdGateway(client, settings.requestTimeout(), settings.endpoints()) : null,
-				settings, definitions, publisher, sessionLossAction, observer, new ElectionExecutors());
+				settings, definitions, publisher, sessionLossAction, observer, new ElectionExecutors(),
+				ElectionTrace.NONE);
 	}
 
 	ElectionNode(@Nullable EtcdGateway etcd, ElectionSettings settings, List<RoleDefinition> definitions,
 			ApplicationEventPublisher publisher, @Nullable Runnable sessionLossAction, ElectionObserver observer,
-			Lanes lanes) {
+			Lanes lanes, ElectionTrace trace) {
 		boolean elected = definitions.stream().anyMatch(RoleDefinition::activeStandby);
 		Assert.isTrue(!elected || etcd != null, "An etcd client is needed for roles in active-standby mode");
 		this.lanes = lanes;
@@ -100,7 +101,7 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 				RoleAnnouncer announcer = new RoleAnnouncer(definition.name(), roleKeys.serverName(), lane, events, this,
 						observer, session::serverId);
 				RoleActor actor = new RoleActor(definition.name(), roleKeys, new RoleStore(etcd, roleKeys, identity),
-						lane, announcer, session::leaseNotFound, observer, settings.requestTimeout());
+						lane, announcer, session, observer, settings.requestTimeout(), trace);
 				session.addListener(actor);
 				roles.put(definition.name(), actor);
 			}
@@ -170,6 +171,14 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 	@Override
 	public Handover handOver(String role) {
 		return role(role).handOver();
+	}
+
+	/**
+	 * Asks for a handover of an elected role without waiting for the answer.
+	 */
+	CompletableFuture<Handover> requestHandOver(String role) {
+		return (role(role) instanceof RoleActor actor) ? actor.requestHandOver()
+				: CompletableFuture.completedFuture(role(role).handOver());
 	}
 
 	private RoleHandle role(String name) {

@@ -23,13 +23,15 @@ import org.jspecify.annotations.Nullable;
  * keepalive after we sent it, so the server cannot expire the lease before our deadline;
  * the node steps down at the deadline, before any standby can take over.
  */
-final class NodeSession {
+final class NodeSession implements SessionEvents {
 
 	private static final Log logger = LogFactory.getLog(NodeSession.class);
 
 	private static final Duration FIRST_RETRY_DELAY = Duration.ofMillis(250);
 
 	private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(5);
+
+	private static final Duration FAILED_KEEPALIVE_RETRY = Duration.ofMillis(500);
 
 	private final EtcdGateway etcd;
 
@@ -108,10 +110,26 @@ final class NodeSession {
 	 * Reports that etcd answered a call made under {@code lease} with "lease not found":
 	 * the session is gone, whatever the keepalive cadence has seen so far.
 	 */
-	void leaseNotFound(SessionLease lease) {
+	@Override
+	public void leaseNotFound(SessionLease lease) {
 		this.lane.execute(() -> {
 			if (lease == this.current && !this.stopped) {
 				lose(lease, "etcd no longer knows lease " + Long.toHexString(lease.leaseId()));
+			}
+		});
+	}
+
+	/**
+	 * Reports that another live process holds this node's session key: its server ID is
+	 * in use twice (an etcd wiped, or restored from a backup, handed it out again). The
+	 * node gives the session up and opens a new one, with a new server ID.
+	 */
+	@Override
+	public void identityTaken(SessionLease lease, long otherLease) {
+		this.lane.execute(() -> {
+			if (lease == this.current && !this.stopped) {
+				lose(lease, "server ID " + lease.serverId() + " is in use by another node too (lease "
+						+ Long.toHexString(otherLease) + "); this node opens a new session with a new server ID");
 			}
 		});
 	}
@@ -174,9 +192,10 @@ final class NodeSession {
 	}
 
 	private CompletableFuture<Long> serverIdFor() {
-		long known = this.serverId;
-		// etcd may have been wiped since our last session: keep the counter from handing out our ID again
-		return (known == 0) ? this.serverIds.allocate() : this.serverIds.reserve(known).thenApply((counter) -> known);
+		// A new server ID for every session, as a Milvus process that lost its session
+		// comes back with one: an ID never outlives its lease, so an etcd that was wiped or
+		// restored cannot hand this node's ID to another while this node still uses it.
+		return this.serverIds.allocate();
 	}
 
 	private void opened(Opening opening, long sentAt) {
@@ -263,7 +282,10 @@ final class NodeSession {
 		else {
 			logger.debug("Keepalive of lease " + Long.toHexString(lease.leaseId()) + " failed: "
 					+ EtcdFailure.of(failure).getMessage());
-			scheduleKeepAlive(lease, min(keepAliveInterval(lease.ttl()), Duration.ofMillis(500)));
+			// A refused call fails at once: retry soon, but never in a loop without a delay.
+			cancel(this.nextKeepAlive);
+			this.nextKeepAlive = this.lane.schedule(() -> keepAlive(lease),
+					min(keepAliveInterval(lease.ttl()), FAILED_KEEPALIVE_RETRY).toNanos());
 		}
 	}
 
@@ -271,7 +293,8 @@ final class NodeSession {
 		cancel(this.nextKeepAlive);
 		// Never later than halfway to the deadline, nor later than two round trips before
 		// it: a slow grant (a cold JVM, a loaded host) or a slow link can leave less than
-		// one interval of validity.
+		// one interval of validity. Each keepalive waits for its answer, so even at once
+		// they go no faster than etcd answers.
 		long remaining = Math.max(0, lease.validUntil() - this.lane.nanoTime());
 		long latest = Math.max(0, Math.min(remaining / 2, remaining - 2 * this.roundTripNanos));
 		this.nextKeepAlive = this.lane.schedule(() -> keepAlive(lease), Math.min(delay.toNanos(), latest));

@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -46,11 +45,13 @@ final class RoleActor implements RoleHandle, SessionListener {
 
 	private final RoleAnnouncer announcer;
 
-	private final Consumer<SessionLease> leaseNotFound;
+	private final SessionEvents session;
 
 	private final ElectionObserver observer;
 
 	private final Duration requestTimeout;
+
+	private final ElectionTrace trace;
 
 	private final CompletableFuture<Void> letGo = new CompletableFuture<>();
 
@@ -67,16 +68,18 @@ final class RoleActor implements RoleHandle, SessionListener {
 	private long wakeupAt = RolePhase.NEVER;
 
 	RoleActor(String name, RoleKeys keys, RoleStore store, Lane lane, RoleAnnouncer announcer,
-			Consumer<SessionLease> leaseNotFound, ElectionObserver observer, Duration requestTimeout) {
+			SessionEvents session, ElectionObserver observer, Duration requestTimeout,
+			ElectionTrace trace) {
 		this.name = name;
 		this.keys = keys;
 		this.machine = new RoleMachine(name, keys);
 		this.store = store;
 		this.lane = lane;
 		this.announcer = announcer;
-		this.leaseNotFound = leaseNotFound;
+		this.session = session;
 		this.observer = observer;
 		this.requestTimeout = requestTimeout;
+		this.trace = trace;
 	}
 
 	// On the lane
@@ -84,6 +87,7 @@ final class RoleActor implements RoleHandle, SessionListener {
 	private void feed(RoleInput input) {
 		RoleMachine.Step step = this.machine.next(this.phase, input, this.lane.nanoTime());
 		this.phase = step.phase();
+		this.trace.step(this.name, input, step.phase(), step.effects());
 		step.effects().forEach(this::carryOut);
 		wakeAt(this.phase.dueAt());
 	}
@@ -120,7 +124,10 @@ final class RoleActor implements RoleHandle, SessionListener {
 			answer.reply().complete(answer.handover());
 		}
 		else if (effect instanceof RoleEffect.LeaseNotFound notFound) {
-			this.leaseNotFound.accept(notFound.lease());
+			this.session.leaseNotFound(notFound.lease());
+		}
+		else if (effect instanceof RoleEffect.IdentityTaken taken) {
+			this.session.identityTaken(taken.lease(), taken.otherLease());
 		}
 		else if (effect instanceof RoleEffect.Log log) {
 			log(log);
@@ -278,8 +285,7 @@ final class RoleActor implements RoleHandle, SessionListener {
 					+ ((status.activeAddress() != null) ? "; the active node is serverId " + status.activeServerId()
 							+ " at " + status.activeAddress() : ""));
 		}
-		CompletableFuture<Handover> reply = new CompletableFuture<>();
-		post(new RoleInput.HandOverRequested(reply));
+		CompletableFuture<Handover> reply = requestHandOver();
 		Duration bound = RoleMachine.DRAIN_LIMIT.plus(this.requestTimeout.multipliedBy(2));
 		try {
 			return reply.get(bound.toMillis(), TimeUnit.MILLISECONDS);
@@ -292,6 +298,15 @@ final class RoleActor implements RoleHandle, SessionListener {
 			return new Handover(this.name, Handover.Outcome.UNKNOWN, 0,
 					"etcd did not confirm the handover in time; check the role's status");
 		}
+	}
+
+	/**
+	 * Asks for a handover without waiting for the answer.
+	 */
+	CompletableFuture<Handover> requestHandOver() {
+		CompletableFuture<Handover> reply = new CompletableFuture<>();
+		post(new RoleInput.HandOverRequested(reply));
+		return reply;
 	}
 
 	@Override

@@ -80,6 +80,13 @@ sealed interface RoleEffect {
 	}
 
 	/**
+	 * Tell the session that another live process holds this node's session key under its
+	 * own lease: the server ID is in use twice, and the node must take a new one.
+	 */
+	record IdentityTaken(SessionLease lease, long otherLease) implements RoleEffect {
+	}
+
+	/**
 	 * A line for operators.
 	 */
 	record Log(Level level, String message, @Nullable Throwable failure) implements RoleEffect {

@@ -446,8 +446,13 @@ final class RoleMachine {
 		if (m == null || !m.current()) {
 			return phase;
 		}
-		if (m.registration() == Attempt.DONE && !(phase instanceof Claiming) && !(phase instanceof Resigning)
-				&& !m.view().holdsSession(ownSessionKey(m), m.lease().leaseId())) {
+		RoleView.Ownership ownership = m.view().ownership(ownSessionKey(m), m.lease().leaseId());
+		if (ownership == RoleView.Ownership.TAKEN) {
+			// Rewriting the key would fight the other process for it without end.
+			t.emit(new RoleEffect.IdentityTaken(m.lease(), m.view().sessionLease(ownSessionKey(m))));
+		}
+		else if (ownership != RoleView.Ownership.HELD && m.registration() == Attempt.DONE
+				&& !(phase instanceof Claiming) && !(phase instanceof Resigning)) {
 			t.log(Level.WARN, "Session " + ownSessionKey(m) + " was deleted or overwritten behind this node's back;"
 					+ " registering it again");
 			t.emit(new RoleEffect.Register(m.lease()));

@@ -144,8 +144,58 @@ final class RoleView {
 	 * lease: not deleted, nor overwritten by an operator or another program.
 	 */
 	boolean holdsSession(String sessionKey, long leaseId) {
+		return ownership(sessionKey, leaseId) == Ownership.HELD;
+	}
+
+	/**
+	 * Who holds a session key, as seen by the node whose lease is {@code leaseId}.
+	 */
+	Ownership ownership(String sessionKey, long leaseId) {
 		Candidate candidate = this.candidates.get(sessionKey);
-		return candidate != null && candidate.leaseId() == leaseId && candidate.wellFormed();
+		if (candidate == null) {
+			return Ownership.MISSING;
+		}
+		if (candidate.leaseId() != leaseId && candidate.leaseId() != 0) {
+			return Ownership.TAKEN;
+		}
+		return (candidate.leaseId() == leaseId && candidate.wellFormed()) ? Ownership.HELD : Ownership.SPOILED;
+	}
+
+	/**
+	 * Who holds a node's session key.
+	 */
+	enum Ownership {
+
+		/**
+		 * The node: its session, under its lease.
+		 */
+		HELD,
+
+		/**
+		 * No one: the key is gone.
+		 */
+		MISSING,
+
+		/**
+		 * A value that is no session of the node's, without a lease or under the node's
+		 * own: an operator's or a tool's write, to be written over.
+		 */
+		SPOILED,
+
+		/**
+		 * Another live process, under its own lease: the server ID is in use twice (an
+		 * etcd wiped or restored from a backup handed it out again).
+		 */
+		TAKEN
+
+	}
+
+	/**
+	 * The lease a session key is attached to, or {@code 0}.
+	 */
+	long sessionLease(String sessionKey) {
+		Candidate candidate = this.candidates.get(sessionKey);
+		return (candidate != null) ? candidate.leaseId() : 0;
 	}
 
 	int candidateCount() {

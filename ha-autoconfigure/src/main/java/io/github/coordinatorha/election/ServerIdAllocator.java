@@ -2,7 +2,6 @@ package io.github.coordinatorha.election;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongUnaryOperator;
 
 import io.github.coordinatorha.election.EtcdGateway.Compare;
 import io.github.coordinatorha.election.EtcdGateway.Compare.Operator;
@@ -11,9 +10,12 @@ import io.github.coordinatorha.election.EtcdGateway.Operation;
 import io.github.coordinatorha.election.EtcdGateway.Txn;
 
 /**
- * Allocates a server ID from the counter key as Milvus does: read the counter, then
- * compare-and-swap it one higher. IDs start at 1, are unique across the cluster and are
- * never handed out twice. Every step is a future on the gateway: nothing blocks.
+ * Allocates server IDs from the counter key exactly as Milvus does
+ * ({@code session_util.go}: {@code checkIDExist}, {@code getServerIDWithKey}): put "1" if
+ * the key is absent, read its value v, compare-and-swap it to v + 1, and use v. The
+ * counter holds the next free ID, so Milvus's own nodes and ours can share it. IDs start at
+ * 1 and are never handed out twice. Every step is a future on the gateway: nothing
+ * blocks.
  */
 final class ServerIdAllocator {
 
@@ -28,44 +30,32 @@ final class ServerIdAllocator {
 		this.counterKey = keys.serverIdCounter();
 	}
 
+	/**
+	 * Allocates the next free server ID.
+	 * @return the ID
+	 */
 	CompletableFuture<Long> allocate() {
-		return update((current) -> current + 1, "allocate a server ID from", MAX_ATTEMPTS);
+		Txn createIfAbsent = new Txn(List.of(Compare.version(this.counterKey, Operator.EQUAL, 0)),
+				List.of(new Operation.Put(this.counterKey, "1", 0)), List.of());
+		return this.etcd.txn(createIfAbsent).thenCompose((created) -> take(MAX_ATTEMPTS));
 	}
 
-	/**
-	 * Raises the counter to a server ID already in use, when it is lower or gone (etcd
-	 * restored from an old backup, or wiped), so that no later node gets that ID.
-	 */
-	CompletableFuture<Long> reserve(long serverId) {
-		return update((current) -> Math.max(current, serverId), "raise to " + serverId + " the server ID counter",
-				MAX_ATTEMPTS);
-	}
-
-	/**
-	 * Sets the counter (0 when absent) to {@code change} of its value by compare-and-swap,
-	 * unless that leaves it as it is.
-	 * @return the counter's value afterwards
-	 */
-	private CompletableFuture<Long> update(LongUnaryOperator change, String purpose, int attempts) {
+	private CompletableFuture<Long> take(int attempts) {
 		if (attempts == 0) {
-			return CompletableFuture.failedFuture(new EtcdFailure(EtcdFailure.Kind.FAILED, "Could not " + purpose + " '"
-					+ this.counterKey + "' after " + MAX_ATTEMPTS
+			return CompletableFuture.failedFuture(new EtcdFailure(EtcdFailure.Kind.FAILED, "Could not allocate a server"
+					+ " ID from '" + this.counterKey + "' after " + MAX_ATTEMPTS
 					+ " attempts: too many nodes are starting at once; the node will retry"));
 		}
 		return this.etcd.get(this.counterKey, null).thenCompose((range) -> {
 			List<KeyValue> found = range.keyValues();
-			long value = found.isEmpty() ? 0 : parse(found.get(0).value());
-			Compare unchanged = found.isEmpty() ? Compare.version(this.counterKey, Operator.EQUAL, 0)
-					: Compare.modRevision(this.counterKey, Operator.EQUAL, found.get(0).modRevision());
-			long next = change.applyAsLong(value);
-			if (next == value && !found.isEmpty()) {
-				return CompletableFuture.completedFuture(value);
+			if (found.isEmpty()) {
+				return allocate();
 			}
-			Txn swap = new Txn(List.of(unchanged),
-					List.of(new Operation.Put(this.counterKey, Long.toString(next), 0)), List.of());
+			long next = parse(found.get(0).value());
+			Txn swap = new Txn(List.of(Compare.modRevision(this.counterKey, Operator.EQUAL, found.get(0).modRevision())),
+					List.of(new Operation.Put(this.counterKey, Long.toString(next + 1), 0)), List.of());
 			return this.etcd.txn(swap)
-				.thenCompose((result) -> result.succeeded() ? CompletableFuture.completedFuture(next)
-						: update(change, purpose, attempts - 1));
+				.thenCompose((result) -> result.succeeded() ? CompletableFuture.completedFuture(next) : take(attempts - 1));
 		});
 	}
 
@@ -73,7 +63,7 @@ final class ServerIdAllocator {
 		String text = value.strip();
 		try {
 			long id = Long.parseLong(text);
-			if (id >= 0) {
+			if (id >= 1) {
 				return id;
 			}
 		}
@@ -81,7 +71,7 @@ final class ServerIdAllocator {
 			// reported below
 		}
 		throw new EtcdFailure(EtcdFailure.Kind.FAILED, "The server ID counter '" + this.counterKey + "' holds '"
-				+ abbreviate(text) + "', not a non-negative number. Fix: restore it to the highest server ID"
+				+ abbreviate(text) + "', not a positive number. Fix: set it to one more than the highest server ID"
 				+ " in use (see the keys under its folder), or point ha.etcd.root-path at a path of your own");
 	}
 
