@@ -70,6 +70,11 @@ final class NodeSession implements SessionEvents {
 
 	private Lane.@Nullable Timer deadline;
 
+	/**
+	 * A lease granted so slowly that it is renewed before the session opens on it.
+	 */
+	private @Nullable SessionLease unannounced;
+
 	NodeSession(EtcdGateway etcd, ServerIdAllocator serverIds, Duration requestedTtl, Duration requestTimeout,
 			ElectionObserver observer, Lane lane) {
 		this.etcd = etcd;
@@ -217,10 +222,24 @@ final class NodeSession implements SessionEvents {
 		this.problem = null;
 		this.retryDelay = FIRST_RETRY_DELAY;
 		this.current = lease;
+		if (!lease.isValidAt(now)) {
+			// The grant took longer than the lease is surely valid (a cold JVM, a loaded
+			// host): renew it before anyone rests on it.
+			logger.debug("etcd took " + describe(Duration.ofNanos(this.roundTripNanos))
+					+ " to grant the lease; renewing it before the session opens");
+			this.unannounced = lease;
+			keepAlive(lease);
+			return;
+		}
+		announce(lease);
+	}
+
+	private void announce(SessionLease lease) {
+		this.unannounced = null;
 		logger.info("Session opened: serverId " + lease.serverId() + ", lease " + Long.toHexString(lease.leaseId())
-				+ ", TTL " + ttl.toSeconds() + "s");
+				+ ", TTL " + lease.ttl().toSeconds() + "s");
 		scheduleDeadline(lease);
-		scheduleKeepAlive(lease, keepAliveInterval(ttl));
+		scheduleKeepAlive(lease, keepAliveInterval(lease.ttl()));
 		this.listeners.forEach((listener) -> listener.sessionEstablished(lease));
 	}
 
@@ -273,11 +292,23 @@ final class NodeSession implements SessionEvents {
 			this.roundTripNanos = this.lane.nanoTime() - sentAt;
 			this.observer.keepAliveConfirmed(Duration.ofNanos(this.roundTripNanos));
 			lease.extendTo(sentAt + validity(Duration.ofSeconds(renewal.ttlSeconds())));
+			if (lease == this.unannounced) {
+				if (lease.isValidAt(this.lane.nanoTime())) {
+					announce(lease);
+				}
+				else {
+					lose(lease, "etcd answers too slowly to keep a lease of " + lease.ttl().toSeconds() + "s alive");
+				}
+				return;
+			}
 			scheduleDeadline(lease);
 			scheduleKeepAlive(lease, keepAliveInterval(lease.ttl()));
 		}
 		else if (renewal != null || EtcdFailure.of(failure).is(EtcdFailure.Kind.LEASE_NOT_FOUND)) {
 			lose(lease, "etcd no longer knows lease " + Long.toHexString(lease.leaseId()));
+		}
+		else if (lease == this.unannounced) {
+			lose(lease, EtcdFailure.of(failure).getMessage());
 		}
 		else {
 			logger.debug("Keepalive of lease " + Long.toHexString(lease.leaseId()) + " failed: "
@@ -321,8 +352,14 @@ final class NodeSession implements SessionEvents {
 	private void lose(SessionLease lease, String reason) {
 		this.current = null;
 		lease.end();
-		this.problem = reason;
 		cancelTimers();
+		if (lease == this.unannounced) {
+			this.unannounced = null;
+			this.etcd.revoke(lease.leaseId());
+			notOpened(0, new EtcdFailure(EtcdFailure.Kind.FAILED, reason));
+			return;
+		}
+		this.problem = reason;
 		logger.warn("Session lost (" + reason + "); every role of this node is JOINING until a new session opens");
 		// Frees our keys at once if etcd is merely slow; harmless if the lease is gone.
 		this.etcd.revoke(lease.leaseId());

@@ -344,7 +344,10 @@ final class SimRun {
 					this.excusedOverlapSteps++;
 				}
 				else {
-					fail("two nodes ACTIVE for " + role + " at once: " + names(actives()));
+					fail("two nodes ACTIVE for " + role + " at once: " + this.nodes.stream()
+						.filter((node) -> node.isActive(role))
+						.map(SimNode::name)
+						.toList());
 				}
 			}
 		}
