@@ -57,8 +57,8 @@ public class InFlightCalls implements ElectionObserver {
 			while (count[0] > 0) {
 				long remaining = deadline - System.nanoTime();
 				if (remaining <= 0) {
-					logger.warn(count[0] + " @ActiveOnly call(s) of role " + role + " still run after " + this.bound
-							+ "; releasing the role anyway");
+					logger.warn(count[0] + " @ActiveOnly call(s) of role " + role + " still run after "
+							+ this.bound.toMillis() + " ms; releasing the role anyway");
 					return;
 				}
 				try {

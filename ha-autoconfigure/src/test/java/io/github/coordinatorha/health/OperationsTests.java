@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.Handover;
@@ -24,6 +25,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,8 +74,8 @@ class OperationsTests {
 	}
 
 	@Test
-	void healthShowsEveryRoleAndAStandbyIsUp() {
-		ConfigurableApplicationContext first = node();
+	void healthShowsTheRolesConfiguredAndAStandbyIsUp() {
+		ConfigurableApplicationContext first = node("dataCoord.activeStandby.enabled=false");
 		await().atMost(Duration.ofSeconds(10)).until(() -> isActive(first));
 		ConfigurableApplicationContext second = node();
 		await().atMost(Duration.ofSeconds(10))
@@ -83,7 +85,7 @@ class OperationsTests {
 		Health standby = health(second);
 		assertThat(active.getStatus()).isEqualTo(Status.UP);
 		assertThat(standby.getStatus()).isEqualTo(Status.UP);
-		assertThat(active.getDetails()).containsKeys("rootCoord", "queryCoord", "dataCoord");
+		assertThat(active.getDetails()).containsOnlyKeys("rootCoord", "dataCoord");
 		assertThat(rootCoord(active)).containsEntry("state", "ACTIVE").containsKeys("serverId", "term", "since");
 		assertThat(rootCoord(standby)).containsEntry("state", "STANDBY")
 			.containsEntry("activeServerId", rootCoord(active).get("serverId"))
@@ -106,6 +108,15 @@ class OperationsTests {
 		assertThat(readiness(third)).isEqualTo(Status.UP);
 		first.close();
 		await().atMost(Duration.ofSeconds(10)).until(() -> readiness(second) == Status.UP || readiness(third) == Status.UP);
+	}
+
+	@Test
+	void theSessionCarriesTheVersionOfTheApplicationsBuildInfo() {
+		ConfigurableApplicationContext node = nodeWith(VersionedNode.class);
+		await().atMost(Duration.ofSeconds(10)).until(() -> isActive(node));
+		long serverId = node.getBean(ActiveStandby.class).status("rootCoord").serverId();
+		assertThat(etcd.etcdctl("get", "--print-value-only", this.rootPath + "/meta/session/rootcoord-" + serverId))
+			.contains("\"Version\":\"7.3.1\"");
 	}
 
 	private static Status readiness(ConfigurableApplicationContext node) {
@@ -145,7 +156,8 @@ class OperationsTests {
 
 	@Test
 	void endpointListsSessionsAndHandsTheRoleOver() {
-		ConfigurableApplicationContext first = node("management.endpoints.web.exposure.include=activestandby");
+		ConfigurableApplicationContext first = node("management.endpoints.web.exposure.include=activestandby",
+				"dataCoord.activeStandby.enabled=false");
 		await().atMost(Duration.ofSeconds(10)).until(() -> isActive(first));
 		ActiveStandbyEndpoint endpoint = first.getBean(ActiveStandbyEndpoint.class);
 		assertThat(endpoint.handOver("rootCoord").outcome()).isEqualTo(Handover.Outcome.NO_STANDBY);
@@ -158,7 +170,7 @@ class OperationsTests {
 			assertThat(session.address()).isNotBlank();
 			assertThat(session.registeredAt()).isNotBlank();
 		});
-		assertThat(endpoint.roles()).containsKeys("rootCoord", "queryCoord", "dataCoord");
+		assertThat(endpoint.roles()).containsOnlyKeys("rootCoord", "dataCoord");
 		Handover handover = endpoint.handOver("rootCoord");
 		assertThat(handover.outcome()).isEqualTo(Handover.Outcome.HANDED_OVER);
 		await().atMost(Duration.ofSeconds(2)).until(() -> isActive(second));
@@ -227,6 +239,19 @@ class OperationsTests {
 		@org.springframework.context.annotation.Bean
 		Sickness sickness() {
 			return new Sickness();
+		}
+
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class VersionedNode {
+
+		@org.springframework.context.annotation.Bean
+		BuildProperties buildProperties() {
+			Properties build = new Properties();
+			build.setProperty("version", "7.3.1");
+			return new BuildProperties(build);
 		}
 
 	}
