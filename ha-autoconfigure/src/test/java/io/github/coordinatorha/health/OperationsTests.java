@@ -22,6 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.actuate.endpoint.HttpCodeStatusMapper;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -108,6 +111,33 @@ class OperationsTests {
 		assertThat(readiness(third)).isEqualTo(Status.UP);
 		first.close();
 		await().atMost(Duration.ofSeconds(10)).until(() -> readiness(second) == Status.UP || readiness(third) == Status.UP);
+	}
+
+	@Test
+	void eachRoleHasAReadinessProbeOfItsOwnAndTheWholeHealthStaysUp() {
+		String[] twoRoles = { "queryCoord.activeStandby.enabled=true",
+				"management.endpoint.health.show-components=always" };
+		ConfigurableApplicationContext first = node(twoRoles);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> isActive(first) && first.getBean(ActiveStandby.class).isActive("queryCoord"));
+		ConfigurableApplicationContext second = node(twoRoles);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> second.getBean(ActiveStandby.class).status("queryCoord").activeServerId() != 0);
+		assertThat(first.getBean(ActiveStandby.class).handOver("queryCoord").isHandedOver()).isTrue();
+		await().atMost(Duration.ofSeconds(5)).until(() -> second.getBean(ActiveStandby.class).isActive("queryCoord"));
+		HealthEndpoint onFirst = first.getBean(HealthEndpoint.class);
+		HealthEndpoint onSecond = second.getBean(HealthEndpoint.class);
+		assertThat(onFirst.healthForPath("rootCoord").getStatus()).isEqualTo(Status.UP);
+		assertThat(onFirst.healthForPath("queryCoord").getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+		assertThat(onSecond.healthForPath("rootCoord").getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+		assertThat(onSecond.healthForPath("queryCoord").getStatus()).isEqualTo(Status.UP);
+		for (HealthEndpoint health : List.of(onFirst, onSecond)) {
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+			assertThat(((CompositeHealthDescriptor) health.health()).getComponents()).containsKey("activeStandby")
+				.doesNotContainKey("roleReadiness");
+			assertThat(health.healthForPath("readiness").getStatus()).isEqualTo(Status.UP);
+		}
+		assertThat(HttpCodeStatusMapper.DEFAULT.getStatusCode(Status.OUT_OF_SERVICE)).isEqualTo(503);
 	}
 
 	@Test
