@@ -5,6 +5,7 @@ import java.util.Set;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroupsPostProcessor;
 import org.springframework.core.Ordered;
@@ -40,7 +41,10 @@ public class RoleHealthEndpointGroupsPostProcessor implements HealthEndpointGrou
 
 	private boolean includesRoleReadiness(String group) {
 		String prefix = group.isEmpty() ? "management.endpoint.health" : "management.endpoint.health.group." + group;
-		Set<String> include = this.binder.bind(prefix + ".include", Bindable.setOf(String.class)).orElse(Set.of());
+		// Group names keep their case (rootCoord): adapt rather than parse the name.
+		Set<String> include = this.binder
+			.bind(ConfigurationPropertyName.adapt(prefix + ".include", '.'), Bindable.setOf(String.class))
+			.orElse(Set.of());
 		return include.stream()
 			.map(String::trim)
 			.anyMatch((member) -> member.equals(RoleHealthEndpointGroups.CONTRIBUTOR)
