@@ -139,7 +139,10 @@ class ConfiguredRolesTests {
 				.from(new MockEnvironment().withProperty("indexCoord.enableActiveStandby", "true")));
 	}
 
-	private static StandardEnvironment environment(Map<String, Object> variables) {
+	/**
+	 * An environment whose variables are {@code variables} only.
+	 */
+	static StandardEnvironment environment(Map<String, Object> variables) {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
 		environment.getPropertySources()

@@ -15,7 +15,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,9 +46,9 @@ class PropertySpellingsTests {
 
 	@Test
 	void theMilvusVariableWithoutOneUnderscoreFailsNamingTheVariableThatBinds() {
-		assertFails(environment(Map.of("ROOTCOORD_ENABLE_ACTIVE_STANDBY", "true")), "ROOTCOORD_ENABLE_ACTIVE_STANDBY",
+		assertFails(ConfiguredRolesTests.environment(Map.of("ROOTCOORD_ENABLE_ACTIVE_STANDBY", "true")), "ROOTCOORD_ENABLE_ACTIVE_STANDBY",
 				"Did you mean ROOT_COORD_ENABLE_ACTIVE_STANDBY?");
-		assertFails(environment(Map.of("QUERYCOORD_ACTIVE_STANDBY_ENABLED", "true")),
+		assertFails(ConfiguredRolesTests.environment(Map.of("QUERYCOORD_ACTIVE_STANDBY_ENABLED", "true")),
 				"QUERYCOORD_ACTIVE_STANDBY_ENABLED", "Did you mean QUERYCOORD_ACTIVESTANDBY_ENABLED?");
 	}
 
@@ -94,7 +93,7 @@ class PropertySpellingsTests {
 			.contains("ha.etcd.endpoints would keep its default");
 		assertFails(new MockEnvironment().withProperty("ha.sesion.ttl", "2s"), "ha.sesion.ttl",
 				"Did you mean ha.session.ttl?");
-		assertFails(environment(Map.of("HA_ETCD_ENDPOINT", "http://etcd:2379")), "HA_ETCD_ENDPOINT",
+		assertFails(ConfiguredRolesTests.environment(Map.of("HA_ETCD_ENDPOINT", "http://etcd:2379")), "HA_ETCD_ENDPOINT",
 				"Did you mean HA_ETCD_ENDPOINTS?");
 	}
 
@@ -110,7 +109,7 @@ class PropertySpellingsTests {
 			.withProperty("ha.etcd.meta-sub-path", "meta")
 			.withProperty("ha.session.ttl", "2s")
 			.withProperty("ha.health.readiness.standby-not-ready", "true"));
-		assertPasses(environment(Map.of("ROOT_COORD_ENABLE_ACTIVE_STANDBY", "true", "QUERYCOORD_ACTIVESTANDBY_ENABLED",
+		assertPasses(ConfiguredRolesTests.environment(Map.of("ROOT_COORD_ENABLE_ACTIVE_STANDBY", "true", "QUERYCOORD_ACTIVESTANDBY_ENABLED",
 				"true", "DATACOORD_ENABLEACTIVESTANDBY", "false", "HA_ETCD_ENDPOINTS_0", "http://etcd-0:2379",
 				"HA_SESSION_TTL", "2s")));
 	}
@@ -152,15 +151,6 @@ class PropertySpellingsTests {
 
 	private static void assertPasses(Environment environment) {
 		assertThatNoException().isThrownBy(() -> ConfiguredRoles.from(environment));
-	}
-
-	private static StandardEnvironment environment(Map<String, Object> variables) {
-		StandardEnvironment environment = new StandardEnvironment();
-		environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
-		environment.getPropertySources()
-			.addFirst(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-					variables));
-		return environment;
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
