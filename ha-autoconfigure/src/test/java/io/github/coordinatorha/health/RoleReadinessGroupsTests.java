@@ -49,7 +49,7 @@ class RoleReadinessGroupsTests {
 	@Test
 	void theGroupsAreOffWhenTheirIndicatorIsDisabled() {
 		withNode((health) -> assertThat(health.healthForPath("rootCoord")).isNull(),
-				"management.health.roleReadiness.enabled=false");
+				"management.health.role-readiness.enabled=false");
 	}
 
 	private static void withNode(Consumer<HealthEndpoint> check, String... properties) {

@@ -27,14 +27,14 @@ import org.springframework.core.env.Environment;
  * ({@code /actuator/health/rootCoord}) that is {@code UP} on the role's active and
  * {@code OUT_OF_SERVICE} elsewhere, so that a load balancer can route each role's
  * traffic to its active. The {@code roleReadiness} component behind it stays out of the
- * whole health. Off with {@code management.health.roleReadiness.enabled=false}.
+ * whole health. Off with {@code management.health.role-readiness.enabled=false}.
  *
  * @since 0.1.0
  */
 @AutoConfiguration(after = ActiveStandbyAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, HealthEndpointGroupsPostProcessor.class })
 @ConditionalOnBean(ActiveStandby.class)
-@ConditionalOnEnabledHealthIndicator("roleReadiness")
+@ConditionalOnEnabledHealthIndicator("role-readiness")
 public final class RoleReadinessAutoConfiguration {
 
 	@Bean
