@@ -16,15 +16,20 @@ public final class ActiveOnlyContext {
 	 * The fencing token of the term the running {@link ActiveOnly} call was admitted in.
 	 * Pass it with every write the call makes so that the write fails if the node has
 	 * been deposed meanwhile.
+	 * <p>
+	 * For a role whose active-standby mode is disabled (local development, most tests)
+	 * the call runs on every node and there is no term: the token is then
+	 * {@link FencingToken#unfenced(String)}, which guards nothing
+	 * ({@link FencingToken#isFenced()} is {@code false}, its revision {@code 0}).
 	 * @return the token
-	 * @throws IllegalStateException outside an {@link ActiveOnly} call, or for a role
-	 * with active-standby disabled (which has no term)
+	 * @throws IllegalStateException outside an {@link ActiveOnly} call
 	 */
 	public static FencingToken fencingToken() {
 		FencingToken token = current.get();
 		if (token == null) {
-			throw new IllegalStateException("No fencing token here: call this from a method annotated with"
-					+ " @ActiveOnly on a role in active-standby mode");
+			throw new IllegalStateException("No fencing token here: ActiveOnlyContext.fencingToken() answers only"
+					+ " inside a call of a method annotated with @ActiveOnly (through the bean, not from the bean's"
+					+ " own other methods); elsewhere use ActiveStandby.fencingToken(role)");
 		}
 		return token;
 	}
@@ -32,7 +37,7 @@ public final class ActiveOnlyContext {
 	/**
 	 * Runs {@code call} with {@code token} as the current term. For the starter's own
 	 * interceptor.
-	 * @param token the token, or {@code null} for a role without a term
+	 * @param token the token
 	 * @param call the call
 	 * @param <T> its result type
 	 * @return its result

@@ -45,7 +45,8 @@ final class ActiveOnlyInterceptor implements MethodInterceptor {
 		if (!status.isActive()) {
 			return skip(activeOnly, status, invocation);
 		}
-		FencingToken token = (status.reason() != TransitionReason.HA_DISABLED) ? status.fencingToken() : null;
+		FencingToken token = (status.reason() != TransitionReason.HA_DISABLED) ? status.fencingToken()
+				: FencingToken.unfenced(role);
 		InFlightCalls calls = this.inFlight.get();
 		calls.enter(role);
 		try {

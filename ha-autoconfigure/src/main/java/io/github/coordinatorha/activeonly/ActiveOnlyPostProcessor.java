@@ -34,7 +34,7 @@ public class ActiveOnlyPostProcessor extends AbstractBeanFactoryAwareAdvisingPos
 	 * Creates the post-processor.
 	 * @param activeStandby looks the election up at the first call
 	 * @param inFlight looks the in-flight counter up at the first call
-	 * @param roles the roles this node serves
+	 * @param roles every role a name may refer to
 	 */
 	public ActiveOnlyPostProcessor(Supplier<ActiveStandby> activeStandby, Supplier<InFlightCalls> inFlight,
 			Iterable<RoleDefinition> roles) {
@@ -70,7 +70,7 @@ public class ActiveOnlyPostProcessor extends AbstractBeanFactoryAwareAdvisingPos
 	private void check(String beanName, String where, ActiveOnly activeOnly) {
 		if (!this.roles.contains(activeOnly.value())) {
 			throw new BeanCreationException(beanName, "@ActiveOnly(\"" + activeOnly.value() + "\") on " + where
-					+ " names no role of this node; roles are " + this.roles
+					+ " names no role; the roles are " + this.roles
 					+ " (names are case-sensitive; declare roles of your own under ha.roles)");
 		}
 	}

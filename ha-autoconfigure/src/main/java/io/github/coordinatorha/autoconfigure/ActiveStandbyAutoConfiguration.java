@@ -1,97 +1,109 @@
 package io.github.coordinatorha.autoconfigure;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.time.Duration;
-import java.util.function.Supplier;
-
 import io.etcd.jetcd.Client;
 import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.autoconfigure.ActiveStandbyProperties.SessionLossAction;
 import io.github.coordinatorha.election.ElectionNode;
 import io.github.coordinatorha.election.ElectionObserver;
-import io.github.coordinatorha.election.ElectionSettings;
+import io.github.coordinatorha.election.RoleDefinition;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.info.ProjectInfoAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of the coordinators' active-standby election on etcd.
+ * <p>
+ * Nothing here depends on a condition of the role toggles: they are read when the
+ * beans are created, so that they work at run time in AOT mode too, where conditions
+ * are fixed at build time.
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = SslAutoConfiguration.class)
+@AutoConfiguration(after = { SslAutoConfiguration.class, ProjectInfoAutoConfiguration.class })
 @EnableConfigurationProperties(ActiveStandbyProperties.class)
+@ImportRuntimeHints(ActiveStandbyRuntimeHints.class)
 public final class ActiveStandbyAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(ActiveStandbyAutoConfiguration.class);
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConfiguredRoles haConfiguredRoles(Environment environment) {
-		return ConfiguredRoles.from(environment);
+	ConfiguredRoles haConfiguredRoles(Environment environment, ConfigurableListableBeanFactory beanFactory) {
+		ConfiguredRoles roles = ConfiguredRoles.from(environment);
+		return roles.andUsed(UsedRoles.in(beanFactory, roles.known().stream().map(RoleDefinition::name).toList()));
 	}
 
+	@Bean
+	@ConditionalOnMissingBean(EtcdConnectionDetails.class)
+	PropertiesEtcdConnectionDetails haEtcdConnectionDetails(ActiveStandbyProperties properties) {
+		return new PropertiesEtcdConnectionDetails(properties.getEtcd());
+	}
+
+	/**
+	 * The etcd client, or none (a {@code null} bean, which injection points see as
+	 * absent) when no role runs in active-standby mode: an application with every role
+	 * disabled needs no etcd at all.
+	 */
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	@Conditional(OnActiveStandbyCondition.class)
-	Client haEtcdClient(ActiveStandbyProperties properties, ObjectProvider<SslBundles> sslBundles) {
-		return EtcdClients.create(properties.getEtcd(), sslBundles.getIfAvailable());
+	Client haEtcdClient(ConfiguredRoles roles, EtcdConnectionDetails connectionDetails,
+			ActiveStandbyProperties properties, ObjectProvider<SslBundles> sslBundles) {
+		if (!roles.anyActiveStandby()) {
+			return null;
+		}
+		return EtcdClients.create(connectionDetails, properties.getEtcd(), sslBundles.getIfAvailable());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(ActiveStandby.class)
 	ElectionNode activeStandby(ConfiguredRoles roles, ActiveStandbyProperties properties,
-			ObjectProvider<Client> client, ObjectProvider<ElectionObserver> observers,
+			ObjectProvider<Client> client, ObjectProvider<EtcdConnectionDetails> connectionDetails,
+			ObjectProvider<ElectionObserver> observers, ObjectProvider<BuildProperties> build,
 			ApplicationEventPublisher publisher, Environment environment, ConfigurableApplicationContext context) {
-		ElectionSettings settings = settings(properties, environment);
 		Runnable exitOnLoss = (properties.getSession().getOnLoss() == SessionLossAction.EXIT)
 				? () -> System.exit(SpringApplication.exit(context, () -> 1)) : null;
-		return new ElectionNode(roles.anyActiveStandby() ? client.getObject() : null, settings, roles.roles(),
-				publisher, exitOnLoss, ElectionObserver.of(observers.orderedStream().toList()));
+		if (!roles.anyActiveStandby()) {
+			warnIfEtcdIsConfigured(roles, environment, connectionDetails.getIfAvailable());
+		}
+		return new ElectionNode(roles.anyActiveStandby() ? client.getObject() : null,
+				SessionSettings.of(properties, environment, build.getIfAvailable(),
+						connectionDetails.getObject().getEndpoints()),
+				roles.roles(), publisher,
+				exitOnLoss, ElectionObserver.of(observers.orderedStream().toList()));
 	}
 
-	private static ElectionSettings settings(ActiveStandbyProperties properties, Environment environment) {
-		ActiveStandbyProperties.Session session = properties.getSession();
-		positive("ha.session.ttl", session.getTtl());
-		if (session.getTtl().compareTo(Duration.ofSeconds(1)) < 0) {
-			throw new InvalidHaConfigurationException("ha.session.ttl", "is " + session.getTtl().toMillis()
-					+ "ms, but etcd grants leases in whole seconds, 1s at the least",
-					"Set it to 1s or more (10s by default; 2s suits a LAN)");
-		}
-		positive("ha.etcd.request-timeout", properties.getEtcd().getRequestTimeout());
-		InetAddress localHost = localHost();
-		String host = (localHost != null) ? localHost.getHostAddress() : "127.0.0.1";
-		String hostName = (localHost != null) ? localHost.getHostName() : "localhost";
-		Supplier<String> address = () -> (session.getAddress() != null) ? session.getAddress()
-				: host + ":" + environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
-		String version = ElectionNode.class.getPackage().getImplementationVersion();
-		return new ElectionSettings(properties.getEtcd().getRootPath(), properties.getEtcd().getMetaSubPath(),
-				session.getTtl(), properties.getEtcd().getRequestTimeout(), address, hostName,
-				(version != null) ? version : "dev", String.join(",", properties.getEtcd().getEndpoints()));
-	}
-
-	private static void positive(String property, Duration value) {
-		if (value == null || value.isNegative() || value.isZero()) {
-			throw new InvalidHaConfigurationException(property, "is " + value + ", but must be positive",
-					"Set it to a positive duration such as 10s");
-		}
-	}
-
-	private static InetAddress localHost() {
-		try {
-			return InetAddress.getLocalHost();
-		}
-		catch (UnknownHostException ex) {
-			return null;
+	private static void warnIfEtcdIsConfigured(ConfiguredRoles roles, Environment environment,
+			EtcdConnectionDetails connectionDetails) {
+		boolean endpointsSet = Binder.get(environment)
+			.bind("ha.etcd.endpoints", Bindable.listOf(String.class))
+			.isBound();
+		boolean detailsBean = connectionDetails != null
+				&& !(connectionDetails instanceof PropertiesEtcdConnectionDetails);
+		if (endpointsSet || detailsBean) {
+			String where = detailsBean ? "an EtcdConnectionDetails bean points at etcd"
+					: "ha.etcd.endpoints is set (" + String.join(",", connectionDetails.getEndpoints()) + ")";
+			logger.warn(where + ", but no role runs in active-standby mode: this node does not use etcd and serves "
+					+ ((roles.roles().isEmpty()) ? "no role" : "every role (" + String.join(", ",
+							roles.roles().stream().map(RoleDefinition::name).toList()) + ")")
+					+ " on its own. To elect, set rootCoord.activeStandby.enabled=true (likewise queryCoord,"
+					+ " dataCoord) or ha.roles.<name>.activeStandby.enabled=true");
 		}
 	}
 

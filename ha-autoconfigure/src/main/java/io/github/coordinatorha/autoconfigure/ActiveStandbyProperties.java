@@ -95,9 +95,11 @@ public class ActiveStandbyProperties {
 	public static class Readiness {
 
 		/**
-		 * Whether readiness ({@code /actuator/health/readiness}) reports a node that is
-		 * STANDBY for any role as not ready, so that a Kubernetes Service or a load
-		 * balancer sends traffic to the active only. Liveness is never affected.
+		 * Whether readiness (/actuator/health/readiness) reports a node that is STANDBY
+		 * for any role as not ready, so that a Kubernetes Service or a load balancer
+		 * sends traffic to the active only. Liveness is never affected. Suits an
+		 * application with one role; with several, probe each role's own health group
+		 * (/actuator/health/rootCoord) instead.
 		 */
 		private boolean standbyNotReady;
 
@@ -117,18 +119,17 @@ public class ActiveStandbyProperties {
 	public static class Etcd {
 
 		/**
-		 * etcd client URLs, for example {@code http://etcd-0:2379,http://etcd-1:2379}.
+		 * etcd client URLs, for example http://etcd-0:2379,http://etcd-1:2379.
 		 */
 		private List<String> endpoints = new ArrayList<>(List.of("http://localhost:2379"));
 
 		/**
-		 * Root path of every key, as Milvus's {@code etcd.rootPath}.
+		 * Root path of every key, as Milvus's etcd.rootPath.
 		 */
 		private String rootPath = "by-dev";
 
 		/**
-		 * Sub-path under the root path that holds sessions, as Milvus's
-		 * {@code etcd.metaSubPath}.
+		 * Sub-path under the root path that holds sessions, as Milvus's etcd.metaSubPath.
 		 */
 		private String metaSubPath = "meta";
 
@@ -220,8 +221,8 @@ public class ActiveStandbyProperties {
 		private boolean enabled;
 
 		/**
-		 * Name of the SSL bundle (under {@code spring.ssl.bundle}) that holds the CA that
-		 * signed etcd's certificate and, for mutual TLS, this node's client certificate and
+		 * Name of the SSL bundle (under spring.ssl.bundle) that holds the CA that signed
+		 * etcd's certificate and, for mutual TLS, this node's client certificate and
 		 * private key: PEM files or PEM text, or Java key stores.
 		 */
 		private String bundle;
@@ -257,8 +258,8 @@ public class ActiveStandbyProperties {
 		private Duration ttl = Duration.ofSeconds(10);
 
 		/**
-		 * Address this node advertises in its session, {@code host:port}. Defaults to
-		 * this host's address and the web server's port.
+		 * Address this node advertises in its session, host:port. Defaults to this
+		 * host's address and the web server's port.
 		 */
 		private String address;
 

@@ -1,21 +1,20 @@
 package io.github.coordinatorha.autoconfigure;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.github.coordinatorha.election.RoleDefinition;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
-import org.springframework.core.env.PropertySource;
 
 /**
  * The roles this node serves and whether each runs in active-standby mode, read from
@@ -23,6 +22,12 @@ import org.springframework.core.env.PropertySource;
  * {@code rootCoord.enableActiveStandby}, their relaxed forms (properties, command line,
  * {@code ROOTCOORD_ACTIVESTANDBY_ENABLED}, {@code ROOT_COORD_ENABLE_ACTIVE_STANDBY}), and
  * {@code ha.roles.<name>...} for roles of one's own.
+ * <p>
+ * A node serves the roles that are configured (a coordinator whose toggle is set, to
+ * {@code true} or {@code false}, and every role under {@code ha.roles}) or used by the
+ * application ({@code @ActiveOnly}, {@code @RoleBound}, a role transition listener whose
+ * condition names the role, Spring Integration's {@code @Role}); a coordinator nobody
+ * mentions does not appear.
  *
  * @since 0.1.0
  */
@@ -35,49 +40,73 @@ public final class ConfiguredRoles {
 
 	private static final Pattern ROLE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
 
-	private static final Pattern TOGGLE = Pattern.compile(
-			"([A-Za-z][A-Za-z0-9_-]*)\\.(?:active-?standby\\.enabled|enable-?active-?standby)",
-			Pattern.CASE_INSENSITIVE);
+	private final List<RoleDefinition> known;
 
-	private final List<RoleDefinition> roles;
+	private final Set<String> served;
 
-	private ConfiguredRoles(List<RoleDefinition> roles) {
-		this.roles = Collections.unmodifiableList(roles);
+	private ConfiguredRoles(List<RoleDefinition> known, Set<String> served) {
+		this.known = Collections.unmodifiableList(known);
+		this.served = Collections.unmodifiableSet(served);
 	}
 
 	/**
 	 * Reads and validates the roles from the environment.
 	 * @param environment the environment
-	 * @return the roles
+	 * @return the roles, serving those that are configured
 	 * @throws InvalidHaConfigurationException if a toggle is spelled two ways with two
-	 * values, or a role name cannot be used
+	 * values, a role name cannot be used, or a key is a near-miss of a setting
 	 */
 	public static ConfiguredRoles from(Environment environment) {
-		rejectUnknownCoordinators(environment);
 		Binder binder = Binder.get(environment);
-		List<RoleDefinition> roles = new ArrayList<>();
-		for (String coordinator : COORDINATORS) {
-			String prefix = kebab(coordinator);
-			CoordinatorProperties toggle = binder.bind(prefix, CoordinatorProperties.class)
-				.orElseGet(CoordinatorProperties::new);
-			roles.add(new RoleDefinition(coordinator, enabled(coordinator, toggle)));
-		}
 		Map<String, CoordinatorProperties> custom = binder
 			.bind("ha.roles", Bindable.mapOf(String.class, CoordinatorProperties.class))
 			.orElse(Map.of());
+		custom.keySet().forEach((name) -> validateName(name, COORDINATORS));
+		PropertySpellings.check(environment, declaredNames(binder));
+		List<RoleDefinition> known = new ArrayList<>();
+		Set<String> configured = new LinkedHashSet<>();
+		for (String coordinator : COORDINATORS) {
+			CoordinatorProperties toggle = binder.bind(kebab(coordinator), CoordinatorProperties.class)
+				.orElseGet(CoordinatorProperties::new);
+			known.add(new RoleDefinition(coordinator, enabled(coordinator, toggle)));
+			if (toggle.getActiveStandby().getEnabled() != null || toggle.getEnableActiveStandby() != null) {
+				configured.add(coordinator);
+			}
+		}
 		custom.forEach((name, toggle) -> {
-			validateName(name, roles);
-			roles.add(new RoleDefinition(name, enabled("ha.roles." + name, toggle)));
+			validateName(name, known.stream().map(RoleDefinition::name).toList());
+			known.add(new RoleDefinition(name, enabled("ha.roles." + name, toggle)));
+			configured.add(name);
 		});
-		return new ConfiguredRoles(roles);
+		return new ConfiguredRoles(known, configured);
 	}
 
 	/**
-	 * Every role, the three coordinators first.
+	 * These roles, serving also those of {@code used} that are known.
+	 * @param used the roles the application uses
+	 * @return the roles
+	 */
+	public ConfiguredRoles andUsed(Collection<String> used) {
+		Set<String> served = new LinkedHashSet<>(this.served);
+		this.known.stream().map(RoleDefinition::name).filter(used::contains).forEach(served::add);
+		return new ConfiguredRoles(this.known, served);
+	}
+
+	/**
+	 * The roles this node serves, the three coordinators first.
 	 * @return the roles
 	 */
 	public List<RoleDefinition> roles() {
-		return this.roles;
+		return this.known.stream().filter((role) -> this.served.contains(role.name())).toList();
+	}
+
+	/**
+	 * Every role a name may refer to: the three coordinators and the roles under
+	 * {@code ha.roles}, served or not.
+	 * @return the roles
+	 */
+	public List<RoleDefinition> known() {
+		return this.known;
 	}
 
 	/**
@@ -85,7 +114,7 @@ public final class ConfiguredRoles {
 	 * @return {@code true} if one does
 	 */
 	public boolean anyActiveStandby() {
-		return this.roles.stream().anyMatch(RoleDefinition::activeStandby);
+		return this.known.stream().anyMatch(RoleDefinition::activeStandby);
 	}
 
 	private static boolean enabled(String prefix, CoordinatorProperties toggle) {
@@ -99,7 +128,18 @@ public final class ConfiguredRoles {
 		return Boolean.TRUE.equals((helm != null) ? helm : milvus);
 	}
 
-	private static void validateName(String name, List<RoleDefinition> known) {
+	/**
+	 * The names under {@code ha.roles}, whether or not what follows them binds.
+	 */
+	private static Set<String> declaredNames(Binder binder) {
+		Map<String, Object> entries = binder.bind("ha.roles", Bindable.mapOf(String.class, Object.class))
+			.orElse(Map.of());
+		Set<String> names = new LinkedHashSet<>();
+		entries.keySet().forEach((key) -> names.add(key.split("\\.", 2)[0]));
+		return names;
+	}
+
+	private static void validateName(String name, List<String> known) {
 		if (!ROLE_NAME.matcher(name).matches()) {
 			throw new InvalidHaConfigurationException("ha.roles." + name,
 					"is not a usable role name: it becomes part of etcd keys such as '<role>-<serverId>'",
@@ -109,46 +149,17 @@ public final class ConfiguredRoles {
 			throw new InvalidHaConfigurationException("ha.roles." + name,
 					"would collide with the server ID counter key 'session/id'", "Choose another role name");
 		}
-		for (RoleDefinition role : known) {
-			if (role.name().equalsIgnoreCase(name)) {
-				throw new InvalidHaConfigurationException("ha.roles." + name, "names the role '" + role.name()
+		for (String role : known) {
+			if (role.equalsIgnoreCase(name)) {
+				throw new InvalidHaConfigurationException("ha.roles." + name, "names the role '" + role
 						+ "' again (role names are compared without case, as their etcd keys are lower case)",
-						COORDINATORS.contains(role.name())
-								? "Configure it as " + role.name() + ".activeStandby.enabled instead"
+						COORDINATORS.contains(role) ? "Configure it as " + role + ".activeStandby.enabled instead"
 								: "Remove one of the two entries");
 			}
 		}
 	}
 
-	/**
-	 * A toggle under a name that is no role, say {@code rootCord.activeStandby.enabled},
-	 * would silently leave the role disabled: fail instead.
-	 */
-	private static void rejectUnknownCoordinators(Environment environment) {
-		if (!(environment instanceof ConfigurableEnvironment configurable)) {
-			return;
-		}
-		for (PropertySource<?> source : configurable.getPropertySources()) {
-			if (source instanceof EnumerablePropertySource<?> enumerable) {
-				for (String name : enumerable.getPropertyNames()) {
-					Matcher toggle = TOGGLE.matcher(name);
-					if (toggle.matches() && !isCoordinator(toggle.group(1))) {
-						throw new InvalidHaConfigurationException(name, "names no role this node knows",
-								"Use one of " + COORDINATORS + " (for example rootCoord.activeStandby.enabled),"
-										+ " or declare a role of your own as ha.roles." + toggle.group(1)
-										+ ".activeStandby.enabled");
-					}
-				}
-			}
-		}
-	}
-
-	private static boolean isCoordinator(String name) {
-		String uniform = name.replace("-", "").replace("_", "");
-		return COORDINATORS.stream().anyMatch((coordinator) -> coordinator.equalsIgnoreCase(uniform));
-	}
-
-	private static String kebab(String camel) {
+	static String kebab(String camel) {
 		return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
 	}
 

@@ -17,20 +17,21 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.StringUtils;
 
 /**
- * Builds the jetcd client from {@code ha.etcd.*}: endpoints, credentials and TLS.
+ * Builds the jetcd client from the connection details (endpoints and credentials) and
+ * {@code ha.etcd.*} (TLS).
  */
 final class EtcdClients {
 
 	private EtcdClients() {
 	}
 
-	static Client create(ActiveStandbyProperties.Etcd etcd, SslBundles sslBundles) {
-		List<URI> endpoints = EtcdEndpoints.parse(etcd.getEndpoints());
+	static Client create(EtcdConnectionDetails details, ActiveStandbyProperties.Etcd etcd, SslBundles sslBundles) {
+		List<URI> endpoints = EtcdEndpoints.parse(details.getEndpoints(), source(details));
 		// Fail fast rather than wait for a connection, and let jetcd retry nothing: the
 		// election retries on its own schedule, within its own deadlines, and logs once per
 		// change; the failure's cause (a refused certificate, say) reaches the status.
 		ClientBuilder builder = Client.builder().endpoints(endpoints).waitForReady(false).retryMaxAttempts(0);
-		credentials(etcd, builder);
+		credentials(details, builder);
 		if (tls(etcd, endpoints)) {
 			SslBundle bundle = bundle(etcd.getSsl().getBundle(), sslBundles);
 			try {
@@ -45,16 +46,21 @@ final class EtcdClients {
 		return builder.build();
 	}
 
-	private static void credentials(ActiveStandbyProperties.Etcd etcd, ClientBuilder builder) {
-		if (!StringUtils.hasText(etcd.getUsername())) {
+	private static String source(EtcdConnectionDetails details) {
+		return (details instanceof PropertiesEtcdConnectionDetails) ? "ha.etcd.endpoints"
+				: "the endpoints of the EtcdConnectionDetails bean " + details.getClass().getName();
+	}
+
+	private static void credentials(EtcdConnectionDetails details, ClientBuilder builder) {
+		if (!StringUtils.hasText(details.getUsername())) {
 			return;
 		}
-		if (etcd.getPassword() == null) {
+		if (details.getPassword() == null) {
 			throw new InvalidHaConfigurationException("ha.etcd.password", "is missing while ha.etcd.username is set",
 					"Set the password of that etcd user");
 		}
-		builder.user(ByteSequence.from(etcd.getUsername(), StandardCharsets.UTF_8))
-			.password(ByteSequence.from(etcd.getPassword(), StandardCharsets.UTF_8));
+		builder.user(ByteSequence.from(details.getUsername(), StandardCharsets.UTF_8))
+			.password(ByteSequence.from(details.getPassword(), StandardCharsets.UTF_8));
 	}
 
 	private static boolean tls(ActiveStandbyProperties.Etcd etcd, List<URI> endpoints) {

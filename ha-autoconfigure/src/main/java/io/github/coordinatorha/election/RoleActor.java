@@ -273,6 +273,11 @@ final class RoleActor implements RoleHandle, SessionListener {
 
 	@Override
 	public Cmp fencingGuard(FencingToken token) {
+		if (!token.isFenced()) {
+			// createRevision == 0 would hold whenever no node holds the role.
+			throw new IllegalArgumentException("An unfenced token guards nothing: take the token of a term with"
+					+ " ActiveStandby.fencingToken(\"" + this.name + "\") or inside an @ActiveOnly call");
+		}
 		return new Cmp(JetcdGateway.bytes(this.keys.activeKey()), Cmp.Op.EQUAL,
 				CmpTarget.createRevision(token.revision()));
 	}

@@ -13,6 +13,7 @@ import io.github.coordinatorha.ActiveOnlyContext;
 import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.BecameActiveEvent;
 import io.github.coordinatorha.BecameStandbyEvent;
+import io.github.coordinatorha.FencingToken;
 import io.github.coordinatorha.NotActiveException;
 import io.github.coordinatorha.RoleBound;
 import io.github.coordinatorha.RoleTransitionEvent;
@@ -37,6 +38,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -141,6 +144,33 @@ class ActiveOnlyTests {
 	}
 
 	@Test
+	void withActiveStandbyDisabledTheCallRunsWithAnUnfencedToken() {
+		ConfigurableApplicationContext a = node(1, ServiceNode.class, "rootCoord.activeStandby.enabled=false");
+		FencingToken token = a.getBean(Guarded.class).token();
+		assertThat(token.isFenced()).isFalse();
+		assertThat(token).isEqualTo(FencingToken.unfenced(ROOT));
+		assertThat(token.revision()).isZero();
+		assertThat(token).hasToString("rootCoord@unfenced");
+		assertThatIllegalStateException().isThrownBy(() -> election(a).fencingGuard(token))
+			.withMessageContaining("active-standby disabled");
+	}
+
+	@Test
+	void anUnfencedTokenGuardsNoWriteOfARoleInActiveStandbyMode() {
+		ConfigurableApplicationContext a = node(1, ServiceNode.class);
+		await().atMost(Duration.ofSeconds(10)).until(() -> election(a).isActive(ROOT));
+		assertThat(a.getBean(Guarded.class).token().isFenced()).isTrue();
+		assertThatIllegalArgumentException().isThrownBy(() -> election(a).fencingGuard(FencingToken.unfenced(ROOT)))
+			.withMessageContaining("guards nothing");
+	}
+
+	@Test
+	void outsideAnActiveOnlyCallThereIsNoTokenAndTheErrorSaysWhere() {
+		assertThatIllegalStateException().isThrownBy(ActiveOnlyContext::fencingToken)
+			.withMessageContaining("inside a call of a method annotated with @ActiveOnly");
+	}
+
+	@Test
 	void anActiveOnlyRoleThatDoesNotExistFailsAtStartup() {
 		assertThatExceptionOfType(BeanCreationException.class).isThrownBy(() -> node(1, MisspelledNode.class))
 			.withMessageContaining("@ActiveOnly(\"rootCord\")")
@@ -235,6 +265,10 @@ class ActiveOnlyTests {
 
 		public long term() {
 			return ActiveOnlyContext.fencingToken().revision();
+		}
+
+		public FencingToken token() {
+			return ActiveOnlyContext.fencingToken();
 		}
 
 		public int count() {

@@ -9,40 +9,73 @@ import io.github.coordinatorha.BecameActiveEvent;
 import io.github.coordinatorha.RoleTransitionEvent;
 import io.github.coordinatorha.TransitionReason;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /**
  * What the auto-configuration creates, without etcd.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ActiveStandbyAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ActiveStandbyAutoConfiguration.class));
 
 	@Test
-	void runWithEveryRoleDisabledNeedsNoEtcdAndServesEveryRole() {
+	void runWithEveryRoleDisabledNeedsNoEtcdAndServesTheConfiguredRoles() {
 		this.contextRunner.withUserConfiguration(Recorder.class)
-			.withPropertyValues("ha.etcd.endpoints=http://127.0.0.1:1")
+			.withPropertyValues("rootCoord.activeStandby.enabled=false", "dataCoord.enableActiveStandby=false")
 			.run((context) -> {
-				assertThat(context).hasNotFailed().doesNotHaveBean(Client.class).hasSingleBean(ActiveStandby.class);
+				assertThat(context).hasNotFailed().hasSingleBean(ActiveStandby.class);
+				assertThat(context.getBeanProvider(Client.class).getIfAvailable()).isNull();
 				ActiveStandby activeStandby = context.getBean(ActiveStandby.class);
+				assertThat(activeStandby.statuses()).containsOnlyKeys("rootCoord", "dataCoord");
 				assertThat(activeStandby.isActive("rootCoord")).isTrue();
-				assertThat(activeStandby.isActive("queryCoord")).isTrue();
 				assertThat(activeStandby.isActive("dataCoord")).isTrue();
 				assertThat(activeStandby.status("rootCoord").reason()).isEqualTo(TransitionReason.HA_DISABLED);
 				List<RoleTransitionEvent> events = context.getBean(Recorder.class).events;
-				await().until(() -> events.size() == 3);
+				await().until(() -> events.size() == 2);
 				assertThat(events).allMatch(BecameActiveEvent.class::isInstance);
 			});
+	}
+
+	@Test
+	void runWithNoRoleConfiguredOrUsedServesNone() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			ActiveStandby activeStandby = context.getBean(ActiveStandby.class);
+			assertThat(activeStandby.statuses()).isEmpty();
+			assertThatIllegalArgumentException().isThrownBy(() -> activeStandby.isActive("queryCoord"))
+				.withMessageContaining("queryCoord");
+		});
+	}
+
+	@Test
+	void runWithEndpointsButNoRoleInActiveStandbyModeWarnsThatEtcdIsNotUsed(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("ha.etcd.endpoints=http://127.0.0.1:1", "rootCoord.activeStandby.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).contains("ha.etcd.endpoints is set (http://127.0.0.1:1), but no role runs in active-standby"
+				+ " mode: this node does not use etcd and serves every role (rootCoord) on its own")
+			.contains("set rootCoord.activeStandby.enabled=true");
+	}
+
+	@Test
+	void runWithoutEndpointsAndNoRoleInActiveStandbyModeDoesNotWarn(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("rootCoord.activeStandby.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).doesNotContain("but no role runs in active-standby mode");
 	}
 
 	@Test
@@ -97,9 +130,18 @@ class ActiveStandbyAutoConfigurationTests {
 	}
 
 	@Test
+	void aDurationInAMessageReadsAsTheUserWroteIt() {
+		this.contextRunner.withPropertyValues("rootCoord.activeStandby.enabled=true", "ha.etcd.request-timeout=0s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("'ha.etcd.request-timeout' is 0s, but must be positive")
+				.hasMessageNotContaining("PT0S"));
+	}
+
+	@Test
 	void failureAnalysisGivesDescriptionAndAction() {
 		InvalidHaConfigurationException failure = new InvalidHaConfigurationException("ha.session.ttl",
-				"is PT0S, but must be positive", "Set it to a positive duration such as 10s");
+				"is 0s, but must be positive", "Set it to a positive duration such as 10s");
 		FailureAnalysis analysis = new InvalidHaConfigurationFailureAnalyzer().analyze(failure);
 		assertThat(analysis.getDescription()).contains("ha.session.ttl").doesNotContain("such as 10s");
 		assertThat(analysis.getAction()).isEqualTo("Set it to a positive duration such as 10s");

@@ -1,5 +1,6 @@
 package io.github.coordinatorha.autoconfigure;
 
+import java.util.List;
 import java.util.Map;
 
 import io.github.coordinatorha.election.RoleDefinition;
@@ -20,11 +21,28 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class ConfiguredRolesTests {
 
 	@Test
-	void everyRoleIsDisabledByDefault() {
+	void everyCoordinatorIsKnownAndDisabledByDefaultButNoneIsServed() {
 		ConfiguredRoles roles = ConfiguredRoles.from(new MockEnvironment());
-		assertThat(roles.roles()).containsExactly(new RoleDefinition("rootCoord", false),
+		assertThat(roles.known()).containsExactly(new RoleDefinition("rootCoord", false),
 				new RoleDefinition("queryCoord", false), new RoleDefinition("dataCoord", false));
+		assertThat(roles.roles()).isEmpty();
 		assertThat(roles.anyActiveStandby()).isFalse();
+	}
+
+	@Test
+	void aCoordinatorWhoseToggleIsSetToFalseIsServed() {
+		ConfiguredRoles roles = ConfiguredRoles
+			.from(new MockEnvironment().withProperty("queryCoord.activeStandby.enabled", "false"));
+		assertThat(roles.roles()).containsExactly(new RoleDefinition("queryCoord", false));
+	}
+
+	@Test
+	void usedRolesAreServedInTheOrderOfTheKnownOnesAndUnknownNamesAreIgnored() {
+		ConfiguredRoles roles = ConfiguredRoles
+			.from(new MockEnvironment().withProperty("dataCoord.activeStandby.enabled", "true"))
+			.andUsed(List.of("rootCord", "rootCoord"));
+		assertThat(roles.roles()).containsExactly(new RoleDefinition("rootCoord", false),
+				new RoleDefinition("dataCoord", true));
 	}
 
 	@Test
@@ -113,15 +131,18 @@ class ConfiguredRolesTests {
 	void aToggleUnderAnUnknownRoleNameFailsInsteadOfLeavingTheRoleDisabled() {
 		assertThatExceptionOfType(InvalidHaConfigurationException.class)
 			.isThrownBy(() -> ConfiguredRoles
-				.from(new MockEnvironment().withProperty("rootCord.activeStandby.enabled", "true")))
-			.withMessageContaining("rootCord.activeStandby.enabled")
-			.withMessageContaining("ha.roles.rootCord");
+				.from(new MockEnvironment().withProperty("streamCoord.activeStandby.enabled", "true")))
+			.withMessageContaining("streamCoord.activeStandby.enabled")
+			.withMessageContaining("ha.roles.streamCoord");
 		assertThatExceptionOfType(InvalidHaConfigurationException.class)
 			.isThrownBy(() -> ConfiguredRoles
 				.from(new MockEnvironment().withProperty("indexCoord.enableActiveStandby", "true")));
 	}
 
-	private static StandardEnvironment environment(Map<String, Object> variables) {
+	/**
+	 * An environment whose variables are {@code variables} only.
+	 */
+	static StandardEnvironment environment(Map<String, Object> variables) {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
 		environment.getPropertySources()

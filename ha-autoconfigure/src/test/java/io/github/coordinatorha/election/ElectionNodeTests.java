@@ -135,8 +135,10 @@ class ElectionNodeTests {
 
 	@Test
 	void rolesAreElectedIndependently() {
-		TestNode a = node("rootCoord.activeStandby.enabled=true", "queryCoord.activeStandby.enabled=true");
-		TestNode b = node("rootCoord.activeStandby.enabled=true", "queryCoord.activeStandby.enabled=true");
+		TestNode a = node("rootCoord.activeStandby.enabled=true", "queryCoord.activeStandby.enabled=true",
+				"dataCoord.activeStandby.enabled=false");
+		TestNode b = node("rootCoord.activeStandby.enabled=true", "queryCoord.activeStandby.enabled=true",
+				"dataCoord.activeStandby.enabled=false");
 		awaitSingleActive(ROOT);
 		TestNode queryActive = awaitSingleActive("queryCoord");
 		FencingToken queryTerm = queryActive.activeStandby().fencingToken("queryCoord");
@@ -311,7 +313,8 @@ class ElectionNodeTests {
 
 	@Test
 	void statusesListEveryRole() {
-		TestNode node = node("ha.roles.indexCoord.activeStandby.enabled=true");
+		TestNode node = node("ha.roles.indexCoord.activeStandby.enabled=true", "rootCoord.activeStandby.enabled=false",
+				"queryCoord.activeStandby.enabled=false", "dataCoord.activeStandby.enabled=false");
 		await().atMost(Duration.ofSeconds(10)).until(() -> node.isActive("indexCoord"));
 		Map<String, RoleStatus> statuses = node.activeStandby().statuses();
 		assertThat(statuses).containsOnlyKeys("dataCoord", "indexCoord", "queryCoord", "rootCoord");

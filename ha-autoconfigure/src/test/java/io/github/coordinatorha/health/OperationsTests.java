@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.Handover;
@@ -22,9 +23,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.actuate.endpoint.HttpCodeStatusMapper;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,8 +78,8 @@ class OperationsTests {
 	}
 
 	@Test
-	void healthShowsEveryRoleAndAStandbyIsUp() {
-		ConfigurableApplicationContext first = node();
+	void healthShowsTheRolesConfiguredAndAStandbyIsUp() {
+		ConfigurableApplicationContext first = node("dataCoord.activeStandby.enabled=false");
 		await().atMost(Duration.ofSeconds(10)).until(() -> isActive(first));
 		ConfigurableApplicationContext second = node();
 		await().atMost(Duration.ofSeconds(10))
@@ -84,7 +89,7 @@ class OperationsTests {
 		Health standby = health(second);
 		assertThat(active.getStatus()).isEqualTo(Status.UP);
 		assertThat(standby.getStatus()).isEqualTo(Status.UP);
-		assertThat(active.getDetails()).containsKeys("rootCoord", "queryCoord", "dataCoord");
+		assertThat(active.getDetails()).containsOnlyKeys("rootCoord", "dataCoord");
 		assertThat(rootCoord(active)).containsEntry("state", "ACTIVE").containsKeys("serverId", "term", "since");
 		assertThat(rootCoord(standby)).containsEntry("state", "STANDBY")
 			.containsEntry("activeServerId", rootCoord(active).get("serverId"))
@@ -107,6 +112,42 @@ class OperationsTests {
 		assertThat(readiness(third)).isEqualTo(Status.UP);
 		first.close();
 		await().atMost(Duration.ofSeconds(10)).until(() -> readiness(second) == Status.UP || readiness(third) == Status.UP);
+	}
+
+	@Test
+	void eachRoleHasAReadinessProbeOfItsOwnAndTheWholeHealthStaysUp() {
+		String[] twoRoles = { "queryCoord.activeStandby.enabled=true",
+				"management.endpoint.health.show-components=always" };
+		ConfigurableApplicationContext first = node(twoRoles);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> isActive(first) && first.getBean(ActiveStandby.class).isActive("queryCoord"));
+		ConfigurableApplicationContext second = node(twoRoles);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> second.getBean(ActiveStandby.class).status("queryCoord").activeServerId() != 0);
+		assertThat(first.getBean(ActiveStandby.class).handOver("queryCoord").isHandedOver()).isTrue();
+		await().atMost(Duration.ofSeconds(5)).until(() -> second.getBean(ActiveStandby.class).isActive("queryCoord"));
+		HealthEndpoint onFirst = first.getBean(HealthEndpoint.class);
+		HealthEndpoint onSecond = second.getBean(HealthEndpoint.class);
+		assertThat(onFirst.healthForPath("rootCoord").getStatus()).isEqualTo(Status.UP);
+		assertThat(onFirst.healthForPath("queryCoord").getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+		assertThat(onSecond.healthForPath("rootCoord").getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+		assertThat(onSecond.healthForPath("queryCoord").getStatus()).isEqualTo(Status.UP);
+		for (HealthEndpoint health : List.of(onFirst, onSecond)) {
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+			assertThat(((CompositeHealthDescriptor) health.health()).getComponents()).containsKey("activeStandby")
+				.doesNotContainKey("roleReadiness");
+			assertThat(health.healthForPath("readiness").getStatus()).isEqualTo(Status.UP);
+		}
+		assertThat(HttpCodeStatusMapper.DEFAULT.getStatusCode(Status.OUT_OF_SERVICE)).isEqualTo(503);
+	}
+
+	@Test
+	void theSessionCarriesTheVersionOfTheApplicationsBuildInfo() {
+		ConfigurableApplicationContext node = nodeWith(VersionedNode.class);
+		await().atMost(Duration.ofSeconds(10)).until(() -> isActive(node));
+		long serverId = node.getBean(ActiveStandby.class).status("rootCoord").serverId();
+		assertThat(etcd.etcdctl("get", "--print-value-only", this.rootPath + "/meta/session/rootcoord-" + serverId))
+			.contains("\"Version\":\"7.3.1\"");
 	}
 
 	private static Status readiness(ConfigurableApplicationContext node) {
@@ -148,7 +189,8 @@ class OperationsTests {
 
 	@Test
 	void endpointListsSessionsAndHandsTheRoleOver() {
-		ConfigurableApplicationContext first = node("management.endpoints.web.exposure.include=activestandby");
+		ConfigurableApplicationContext first = node("management.endpoints.web.exposure.include=activestandby",
+				"dataCoord.activeStandby.enabled=false");
 		await().atMost(Duration.ofSeconds(10)).until(() -> isActive(first));
 		ActiveStandbyEndpoint endpoint = first.getBean(ActiveStandbyEndpoint.class);
 		assertThat(endpoint.handOver("rootCoord").outcome()).isEqualTo(Handover.Outcome.NO_STANDBY);
@@ -161,7 +203,7 @@ class OperationsTests {
 			assertThat(session.address()).isNotBlank();
 			assertThat(session.registeredAt()).isNotBlank();
 		});
-		assertThat(endpoint.roles()).containsKeys("rootCoord", "queryCoord", "dataCoord");
+		assertThat(endpoint.roles()).containsOnlyKeys("rootCoord", "dataCoord");
 		Handover handover = endpoint.handOver("rootCoord");
 		assertThat(handover.outcome()).isEqualTo(Handover.Outcome.HANDED_OVER);
 		await().atMost(Duration.ofSeconds(2)).until(() -> isActive(second));
@@ -257,6 +299,19 @@ class OperationsTests {
 		@org.springframework.context.annotation.Bean
 		Sickness sickness() {
 			return new Sickness();
+		}
+
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class VersionedNode {
+
+		@org.springframework.context.annotation.Bean
+		BuildProperties buildProperties() {
+			Properties build = new Properties();
+			build.setProperty("version", "7.3.1");
+			return new BuildProperties(build);
 		}
 
 	}

@@ -38,7 +38,7 @@ public final class ActiveOnlyAutoConfiguration {
 	static ActiveOnlyPostProcessor activeOnlyPostProcessor(ObjectProvider<ActiveStandby> activeStandby,
 			ObjectProvider<InFlightCalls> inFlight, Environment environment) {
 		return new ActiveOnlyPostProcessor(activeStandby::getObject, inFlight::getObject,
-				ConfiguredRoles.from(environment).roles());
+				ConfiguredRoles.from(environment).known());
 	}
 
 	@Bean

@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two sample-rootcoord processes from the executable jar against a real etcd: kill -9
- * and SIGTERM of the active, as an operator would do them.
+ * and SIGTERM of the active, as an operator would do them; and the same jar in AOT mode.
  */
 class RootCoordFailoverIT {
 
@@ -63,6 +63,22 @@ class RootCoordFailoverIT {
 		// Far less than the 30 s TTL: the stopping node revoked its lease.
 		assertThat((tookOverAt - stoppedAt) / 1_000_000).isLessThan(10_000L);
 		first.awaitLine("steps down from ACTIVE: the application is stopping", Duration.ofSeconds(5));
+	}
+
+	@Test
+	void inAotModeTheRoleToggleWorksAtRunTimeAndTheNodesElectAndHandOver() {
+		NodeProcess first = startAotNode("aot-first");
+		first.awaitLine("Starting AOT-processed SampleRootCoordApplication", Duration.ofSeconds(60));
+		first.awaitLine(ACTIVE, Duration.ofSeconds(60));
+		NodeProcess second = startAotNode("aot-second");
+		second.awaitLine(STANDBY, Duration.ofSeconds(60));
+		first.terminate();
+		second.awaitLine(TAKEOVER, Duration.ofSeconds(15));
+		assertThat(second.hasLine(ACTIVE)).isTrue();
+	}
+
+	private NodeProcess startAotNode(String name) {
+		return startNode(name, List.of("-Dspring.aot.enabled=true"), "30s", etcd.cluster(), freePort());
 	}
 
 	@Test
@@ -140,12 +156,17 @@ class RootCoordFailoverIT {
 	}
 
 	private NodeProcess startNode(String name, String ttl, EtcdCluster cluster, int port, String... extra) {
+		return startNode(name, List.of(), ttl, cluster, port, extra);
+	}
+
+	private NodeProcess startNode(String name, List<String> jvmOptions, String ttl, EtcdCluster cluster, int port,
+			String... extra) {
 		List<String> arguments = new ArrayList<>(List.of("--server.port=" + port, "--server.address=127.0.0.1",
 				"--ha.session.address=127.0.0.1:" + port, "--ha.etcd.endpoints=" + cluster.endpoints(),
 				"--rootCoord.activeStandby.enabled=true", "--ha.session.ttl=" + ttl,
 				"--ha.etcd.root-path=" + this.rootPath));
 		arguments.addAll(List.of(extra));
-		return this.nodes.start(name, arguments, Map.of());
+		return this.nodes.start(name, jvmOptions, arguments, Map.of());
 	}
 
 	private static int freePort() {

@@ -44,10 +44,23 @@ final class SampleNodes implements BeforeEachCallback, AfterEachCallback {
 	 * @return the process
 	 */
 	NodeProcess start(String name, List<String> arguments, Map<String, String> environment) {
+		return start(name, List.of(), arguments, environment);
+	}
+
+	/**
+	 * Starts {@code java -Xmx256m JVM_OPTIONS -jar sample-rootcoord.jar ARGUMENTS}.
+	 * @param name a name for messages and the log file
+	 * @param jvmOptions options for the JVM, for example {@code -Dspring.aot.enabled=true}
+	 * @param arguments the application's arguments
+	 * @param environment further environment variables
+	 * @return the process
+	 */
+	NodeProcess start(String name, List<String> jvmOptions, List<String> arguments, Map<String, String> environment) {
 		Path jar = Path.of(System.getProperty("sample.jar", "target/sample-rootcoord.jar"));
 		assertThat(jar).exists();
-		List<String> command = new ArrayList<>(List.of(NodeProcess.javaExecutable(), "-Xmx256m", "-jar",
-				jar.toString()));
+		List<String> command = new ArrayList<>(List.of(NodeProcess.javaExecutable(), "-Xmx256m"));
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-jar", jar.toString()));
 		command.addAll(arguments);
 		NodeProcess node = NodeProcess.start(name, command, this.logs.resolve(name + ".log"), environment);
 		this.nodes.add(node);
