@@ -185,7 +185,9 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 		RoleHandle role = this.roles.get(name);
 		if (role == null) {
 			throw new IllegalArgumentException("Unknown role '" + name + "'; this node serves " + this.roles.keySet()
-					+ ". Role names are case-sensitive: rootCoord, queryCoord, dataCoord or a name under ha.roles");
+					+ ". A node serves the roles it configures (rootCoord.activeStandby.enabled, ..., or"
+					+ " ha.roles.<name>) or uses (@ActiveOnly, @RoleBound, a role's event listener); names are"
+					+ " case-sensitive");
 		}
 		return role;
 	}
