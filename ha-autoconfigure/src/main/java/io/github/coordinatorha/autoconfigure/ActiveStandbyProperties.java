@@ -214,9 +214,9 @@ public class ActiveStandbyProperties {
 	public static class Ssl {
 
 		/**
-		 * Whether to require TLS to etcd: set with {@code http://} endpoints, startup
-		 * fails; {@code https://} endpoints talk TLS whatever this says. Without a bundle,
-		 * etcd's certificate must be trusted by the JVM's default trust store.
+		 * Whether to require TLS to etcd: set with http:// endpoints, startup fails;
+		 * https:// endpoints talk TLS whatever this says. Without a bundle, etcd's
+		 * certificate must be trusted by the JVM's default trust store.
 		 */
 		private boolean enabled;
 
