@@ -160,9 +160,12 @@ class OperationsTests {
 
 	@Test
 	void healthSaysWhenEtcdCannotBeReachedAndTheNodeIsNotActive() {
-		ConfigurableApplicationContext node = nodeOn("http://127.0.0.1:" + Ports.free());
+		String endpoint = "http://127.0.0.1:" + Ports.free();
+		ConfigurableApplicationContext node = nodeOn(endpoint);
 		await().atMost(Duration.ofSeconds(15)).until(() -> health(node).getStatus() == Status.DOWN);
-		assertThat((String) health(node).getDetails().get("etcd")).startsWith("no session: ");
+		// the reason names the endpoints, the property that sets them, and the fix
+		assertThat((String) health(node).getDetails().get("etcd")).startsWith("no session: ")
+			.contains(endpoint, "ha.etcd.endpoints", "check that etcd runs there");
 		// A node with no session is no standby: it reads JOINING, with the reason.
 		assertThat(rootCoord(health(node))).containsEntry("state", "JOINING")
 			.containsEntry("reason", "ETCD_UNAVAILABLE");
