@@ -75,6 +75,42 @@ public interface ActiveStandby {
 	Cmp fencingGuard(FencingToken token);
 
 	/**
+	 * The comparison that holds while etcd's history is the one {@code token}'s term was
+	 * won in, for the {@code If} of a transaction beside the
+	 * {@linkplain #fencingGuard(FencingToken) fencing guard}:
+	 * <pre class="code">
+	 * kv.txn().If(activeStandby.fencingGuard(token), activeStandby.epochGuard(token)).Then(put).commit()
+	 * </pre>
+	 * The fencing guard compares a revision, and revisions start again from a lower number
+	 * when etcd is wiped or restored from an older backup; once a node that lived through
+	 * that has raised the epoch, this guard fails for every term of the older history, so
+	 * an old revision that comes round again in the new history cannot let a deposed node
+	 * win a write.
+	 * @param token a token from {@link #fencingToken(String)}
+	 * @return the guard
+	 * @throws IllegalArgumentException if the token's role is not configured or the token
+	 * is unfenced
+	 * @throws IllegalStateException if the role has active-standby disabled
+	 * @since 0.2.0
+	 */
+	Cmp epochGuard(FencingToken token);
+
+	/**
+	 * Tells the election that a fenced store refused {@code refused} because it has
+	 * accepted a token as high as {@code highestAccepted}: etcd's history went back (a
+	 * wipe, or a restore from an older backup) with no node left that remembers the
+	 * older one, so the terms won since carry lower tokens than the store has seen. The
+	 * node raises the epoch of etcd's history past that token's, which makes the active
+	 * step down; the next term's token is larger than {@code highestAccepted}. Nothing
+	 * happens when {@code refused} is not lower, or when the epoch is past it already.
+	 * @param refused the token the store refused
+	 * @param highestAccepted the highest token value the store has accepted for the role
+	 * @throws IllegalArgumentException if the token's role is not configured
+	 * @since 0.2.0
+	 */
+	void tokenRefused(FencingToken refused, long highestAccepted);
+
+	/**
 	 * Hands the role over to a standby, for a rolling upgrade: if this node is active
 	 * and a standby is registered, this node resigns and the oldest standby takes over
 	 * within milliseconds; this node stays a candidate. Never leaves the role without a

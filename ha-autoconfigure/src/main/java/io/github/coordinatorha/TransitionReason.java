@@ -56,6 +56,14 @@ public enum TransitionReason {
 	/**
 	 * The application is shutting down.
 	 */
-	SHUTDOWN
+	SHUTDOWN,
+
+	/**
+	 * etcd's history went back under this node (etcd was wiped, or restored from an older
+	 * backup) or its epoch was raised: this node gave its term up so that the next term
+	 * carries a larger fencing token than every term before.
+	 * @since 0.2.0
+	 */
+	ETCD_REWOUND
 
 }

@@ -55,6 +55,8 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 
 	private final @Nullable NodeSession session;
 
+	private final @Nullable EpochKeeper epochs;
+
 	private final Lanes lanes;
 
 	private final Duration requestTimeout;
@@ -81,16 +83,25 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 				ElectionTrace.NONE);
 	}
 
-	ElectionNode(@Nullable EtcdGateway etcd, ElectionSettings settings, List<RoleDefinition> definitions,
+	ElectionNode(@Nullable EtcdGateway client, ElectionSettings settings, List<RoleDefinition> definitions,
 			ApplicationEventPublisher publisher, @Nullable Runnable sessionLossAction, ElectionObserver observer,
 			Lanes lanes, ElectionTrace trace) {
 		boolean elected = definitions.stream().anyMatch(RoleDefinition::activeStandby);
-		Assert.isTrue(!elected || etcd != null, "An etcd client is needed for roles in active-standby mode");
+		Assert.isTrue(!elected || client != null, "An etcd client is needed for roles in active-standby mode");
 		this.lanes = lanes;
 		this.requestTimeout = settings.requestTimeout();
 		EtcdKeys keys = new EtcdKeys(settings.rootPath(), settings.metaSubPath());
-		NodeSession session = (etcd != null && elected) ? new NodeSession(etcd, new ServerIdAllocator(etcd, keys),
-				settings.sessionTtl(), settings.requestTimeout(), observer, lanes.session()) : null;
+		Lane sessionLane = lanes.session();
+		EpochKeeper epochs = null;
+		EtcdGateway etcd = client;
+		if (client != null && elected) {
+			EpochKeeper[] keeper = new EpochKeeper[1];
+			etcd = new HistoryGateway(client, new EtcdHistory((revision, highest) -> keeper[0].rewound(revision, highest)));
+			keeper[0] = new EpochKeeper(etcd, keys, sessionLane);
+			epochs = keeper[0];
+		}
+		NodeSession session = (epochs != null) ? new NodeSession(etcd, new ServerIdAllocator(etcd, keys),
+				settings.sessionTtl(), settings.requestTimeout(), observer, sessionLane) : null;
 		NodeIdentity identity = new NodeIdentity(settings.address(), settings.hostName(), settings.version());
 		Map<String, RoleHandle> roles = new LinkedHashMap<>();
 		for (RoleDefinition definition : definitions) {
@@ -103,12 +114,17 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 				RoleActor actor = new RoleActor(definition.name(), roleKeys, new RoleStore(etcd, roleKeys, identity),
 						lane, announcer, session, observer, settings.requestTimeout(), trace);
 				session.addListener(actor);
+				epochs.addListener(actor);
 				roles.put(definition.name(), actor);
 			}
 			else {
 				roles.put(definition.name(), new StaticRole(definition.name(), events, this));
 			}
 		}
+		if (session != null) {
+			session.addListener(epochs);
+		}
+		this.epochs = epochs;
 		if (session != null && sessionLossAction != null) {
 			session.addListener(new SessionLossTrigger(sessionLossAction));
 		}
@@ -146,6 +162,19 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 	@Override
 	public Cmp fencingGuard(FencingToken token) {
 		return role(token.role()).fencingGuard(token);
+	}
+
+	@Override
+	public Cmp epochGuard(FencingToken token) {
+		return role(token.role()).epochGuard(token);
+	}
+
+	@Override
+	public void tokenRefused(FencingToken refused, long highestAccepted) {
+		role(refused.role());
+		if (this.epochs != null && refused.value() < highestAccepted) {
+			this.epochs.raiseAbove(highestAccepted >>> FencingToken.REVISION_BITS);
+		}
 	}
 
 	/**

@@ -6,14 +6,26 @@ import java.util.OptionalLong;
  * The keys coordinator-ha uses, laid out as Milvus lays out its sessions:
  * {@code <root>/<meta>/session/id} (the server ID counter),
  * {@code <root>/<meta>/session/<role>} (the ACTIVE key) and
- * {@code <root>/<meta>/session/<role>-<serverId>} (one session per candidate).
+ * {@code <root>/<meta>/session/<role>-<serverId>} (one session per candidate); and, of our
+ * own, the epoch of etcd's history, {@code <root>/<meta>/ha-epoch}.
  */
 final class EtcdKeys {
+
+	private final String metaRoot;
 
 	private final String sessionRoot;
 
 	EtcdKeys(String rootPath, String metaSubPath) {
-		this.sessionRoot = trimSlashes(rootPath) + "/" + trimSlashes(metaSubPath) + "/session/";
+		this.metaRoot = trimSlashes(rootPath) + "/" + trimSlashes(metaSubPath) + "/";
+		this.sessionRoot = this.metaRoot + "session/";
+	}
+
+	/**
+	 * The epoch of etcd's history, {@code <root>/<meta>/ha-epoch}: outside the session
+	 * folder, so that tools that read Milvus sessions never meet it.
+	 */
+	String epochKey() {
+		return this.metaRoot + "ha-epoch";
 	}
 
 	String sessionRoot() {

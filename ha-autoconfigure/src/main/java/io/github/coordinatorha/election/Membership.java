@@ -17,9 +17,10 @@ import org.jspecify.annotations.Nullable;
  * @param shown what the role last published
  * @param activeSeen whether the view showed an active since this node last competed
  * @param activeGoneAt when the active's key was seen to go, or {@code 0}
+ * @param epoch the epoch of etcd's history as last known, which claims compare
  */
 record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt registration, long relinquished,
-		@Nullable Cleanup cleanup, long backoff, Shown shown, boolean activeSeen, long activeGoneAt) {
+		@Nullable Cleanup cleanup, long backoff, Shown shown, boolean activeSeen, long activeGoneAt, Epoch epoch) {
 
 	static final long FIRST_BACKOFF = 200_000_000L;
 
@@ -31,7 +32,7 @@ record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt regis
 
 	static Membership joining(SessionLease lease, RoleView view, long relinquished, Shown shown) {
 		return new Membership(lease, view, Attempt.SENT, Attempt.SENT, relinquished, null, FIRST_BACKOFF, shown, false,
-				0);
+				0, Epoch.NONE);
 	}
 
 	long dueAt() {
@@ -48,37 +49,42 @@ record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt regis
 
 	Membership withView(RoleView view) {
 		return new Membership(this.lease, view, this.sync, this.registration, this.relinquished, this.cleanup,
-				this.backoff, this.shown, this.activeSeen, this.activeGoneAt);
+				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, this.epoch);
 	}
 
 	Membership withSync(Attempt sync) {
 		return new Membership(this.lease, this.view, sync, this.registration, this.relinquished, this.cleanup,
-				this.backoff, this.shown, this.activeSeen, this.activeGoneAt);
+				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, this.epoch);
 	}
 
 	Membership withRegistration(Attempt registration) {
 		return new Membership(this.lease, this.view, this.sync, registration, this.relinquished, this.cleanup,
-				this.backoff, this.shown, this.activeSeen, this.activeGoneAt);
+				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, this.epoch);
 	}
 
 	Membership withRelinquished(long term) {
 		return new Membership(this.lease, this.view, this.sync, this.registration, term, this.cleanup, this.backoff,
-				this.shown, this.activeSeen, this.activeGoneAt);
+				this.shown, this.activeSeen, this.activeGoneAt, this.epoch);
 	}
 
 	Membership withCleanup(@Nullable Cleanup cleanup) {
 		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, cleanup,
-				this.backoff, this.shown, this.activeSeen, this.activeGoneAt);
+				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, this.epoch);
 	}
 
 	Membership withShown(Shown shown) {
 		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
-				this.backoff, shown, this.activeSeen, this.activeGoneAt);
+				this.backoff, shown, this.activeSeen, this.activeGoneAt, this.epoch);
+	}
+
+	Membership withEpoch(Epoch epoch) {
+		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
+				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, epoch);
 	}
 
 	Membership withActiveSeen(boolean activeSeen, long activeGoneAt) {
 		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
-				this.backoff, this.shown, activeSeen, activeGoneAt);
+				this.backoff, this.shown, activeSeen, activeGoneAt, this.epoch);
 	}
 
 	/**
@@ -87,7 +93,7 @@ record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt regis
 	Membership recovered() {
 		return (this.backoff == FIRST_BACKOFF) ? this
 				: new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
-						FIRST_BACKOFF, this.shown, this.activeSeen, this.activeGoneAt);
+						FIRST_BACKOFF, this.shown, this.activeSeen, this.activeGoneAt, this.epoch);
 	}
 
 	/**
@@ -95,7 +101,7 @@ record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt regis
 	 */
 	Membership backedOff() {
 		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
-				Math.min(this.backoff * 2, Math.min(MAX_BACKOFF, this.lease.ttl().toNanos())), this.shown, this.activeSeen, this.activeGoneAt);
+				Math.min(this.backoff * 2, Math.min(MAX_BACKOFF, this.lease.ttl().toNanos())), this.shown, this.activeSeen, this.activeGoneAt, this.epoch);
 	}
 
 	/**

@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * runs on a jetcd thread. It owns the watch and one timer, armed at the phase's earliest
  * deadline and so disarmed when the phase that armed it ends.
  */
-final class RoleActor implements RoleHandle, SessionListener {
+final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listener {
 
 	private static final Log logger = LogFactory.getLog(RoleActor.class);
 
@@ -103,7 +103,7 @@ final class RoleActor implements RoleHandle, SessionListener {
 			unwatch();
 		}
 		else if (effect instanceof RoleEffect.Claim claim) {
-			answer(this.store.claim(claim.lease()));
+			answer(this.store.claim(claim.lease(), claim.epoch()));
 		}
 		else if (effect instanceof RoleEffect.Resign resign) {
 			answer(this.store.resign(resign.lease(), resign.term()));
@@ -228,6 +228,16 @@ final class RoleActor implements RoleHandle, SessionListener {
 	}
 
 	@Override
+	public void epochChanged(Epoch epoch) {
+		post(new RoleInput.EpochChanged(epoch));
+	}
+
+	@Override
+	public void rewound() {
+		post(new RoleInput.Rewound());
+	}
+
+	@Override
 	public void sessionEstablished(SessionLease lease) {
 		post(new RoleInput.SessionOpened(lease));
 	}
@@ -280,6 +290,11 @@ final class RoleActor implements RoleHandle, SessionListener {
 		}
 		return new Cmp(JetcdGateway.bytes(this.keys.activeKey()), Cmp.Op.EQUAL,
 				CmpTarget.createRevision(token.revision()));
+	}
+
+	@Override
+	public Cmp epochGuard(FencingToken token) {
+		return EpochGuards.of(this.keys.epochKey(), token);
 	}
 
 	@Override

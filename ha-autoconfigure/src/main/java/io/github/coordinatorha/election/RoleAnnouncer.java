@@ -101,8 +101,8 @@ final class RoleAnnouncer {
 		RoleStatus previous = this.published.status();
 		boolean changed = previous.state() != publish.state();
 		long serverId = (publish.lease() != null) ? publish.lease().serverId() : this.serverId.getAsLong();
-		FencingToken token = (publish.state() == RoleState.ACTIVE) ? new FencingToken(this.role, publish.term())
-				: null;
+		FencingToken token = (publish.state() == RoleState.ACTIVE)
+				? FencingToken.of(this.role, publish.epoch(), publish.term()) : null;
 		RoleStatus status = new RoleStatus(this.role, publish.state(), publish.reason(), serverId,
 				publish.activeServerId(), publish.activeAddress(), token, changed ? Instant.now() : previous.since());
 		this.published = new Published(status, publish.lease());

@@ -33,9 +33,10 @@ sealed interface RoleEffect {
 	}
 
 	/**
-	 * Create the ACTIVE key under the lease, if it does not exist.
+	 * Create the ACTIVE key under the lease, if it does not exist and the epoch key is as
+	 * {@code epoch} found it.
 	 */
-	record Claim(SessionLease lease) implements RoleEffect {
+	record Claim(SessionLease lease, Epoch epoch) implements RoleEffect {
 	}
 
 	/**
@@ -61,10 +62,10 @@ sealed interface RoleEffect {
 
 	/**
 	 * Publish the role's status; an ACTIVE one rests on {@code lease} and is of
-	 * {@code term}.
+	 * {@code term} in {@code epoch}.
 	 */
 	record Publish(RoleState state, TransitionReason reason, long activeServerId, @Nullable String activeAddress,
-			long term, @Nullable SessionLease lease) implements RoleEffect {
+			long term, long epoch, @Nullable SessionLease lease) implements RoleEffect {
 	}
 
 	/**

@@ -28,6 +28,8 @@ interface RoleHandle {
 
 	Cmp fencingGuard(FencingToken token);
 
+	Cmp epochGuard(FencingToken token);
+
 	/**
 	 * Hands the role over; blocks the caller until answered, within a bound.
 	 */

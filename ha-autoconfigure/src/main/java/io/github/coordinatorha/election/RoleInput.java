@@ -110,6 +110,19 @@ sealed interface RoleInput {
 	}
 
 	/**
+	 * The epoch key of etcd's history holds {@code epoch} now.
+	 */
+	record EpochChanged(Epoch epoch) implements RoleInput {
+	}
+
+	/**
+	 * etcd's history went back under this node: what the role knows is of an older
+	 * history.
+	 */
+	record Rewound() implements RoleInput {
+	}
+
+	/**
 	 * An operator or the application asks this node to hand the role over.
 	 */
 	record HandOverRequested(CompletableFuture<Handover> reply) implements RoleInput {

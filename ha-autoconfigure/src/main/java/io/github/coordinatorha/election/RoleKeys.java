@@ -39,6 +39,13 @@ final class RoleKeys {
 	}
 
 	/**
+	 * The epoch of etcd's history, which claims compare.
+	 */
+	String epochKey() {
+		return this.keys.epochKey();
+	}
+
+	/**
 	 * The end of the range that holds the ACTIVE key and every session of the role:
 	 * {@code '.'} follows {@code '-'} in byte order.
 	 */

@@ -169,8 +169,8 @@ final class RoleMachine {
 					claimed.revision(), t) : phase;
 		}
 		if (input instanceof ClaimRefused refused) {
-			return (phase instanceof Claiming) ? reconsider(new Standby(m.withView(observed(m.view(), refused.holder())),
-					Wait.NONE), t) : phase;
+			return (phase instanceof Claiming) ? reconsider(new Standby(refusedBy(m, refused.holder()), Wait.NONE), t)
+					: phase;
 		}
 		if (input instanceof ClaimFailed failed) {
 			return (phase instanceof Claiming) ? claimFailed(m, failed.failure(), t) : phase;
@@ -199,6 +199,12 @@ final class RoleMachine {
 		}
 		if (input instanceof Tick) {
 			return tick(phase, m, t);
+		}
+		if (input instanceof RoleInput.EpochChanged changed) {
+			return epochChanged(phase, m, changed.epoch(), t);
+		}
+		if (input instanceof RoleInput.Rewound) {
+			return rewound(phase, m, t);
 		}
 		throw new IllegalArgumentException("Unknown input " + input);
 	}
@@ -387,6 +393,34 @@ final class RoleMachine {
 
 	// Giving the role up
 
+	// etcd's history
+
+	private RolePhase epochChanged(RolePhase phase, Membership m, Epoch epoch, Transition t) {
+		Membership known = m.withEpoch(epoch);
+		if (phase instanceof Active active && active.epoch() < epoch.value()) {
+			return stepDownFromOldHistory(active.withMembership(known), "etcd's epoch was raised to " + epoch.value(),
+					t);
+		}
+		return reconsider(with(phase, known), t);
+	}
+
+	private RolePhase rewound(RolePhase phase, Membership m, Transition t) {
+		// Everything known is of the older history: read again at once.
+		Membership rereading = m.withSync(Attempt.dueAt(t.now));
+		if (phase instanceof Active active) {
+			return stepDownFromOldHistory(active.withMembership(rereading), "etcd's history went back", t);
+		}
+		return with(phase, rereading);
+	}
+
+	private RolePhase stepDownFromOldHistory(Active active, String why, Transition t) {
+		t.log(Level.WARN, "serverName: " + this.keys.serverName() + " steps down from ACTIVE: " + why
+				+ "; it competes again so that its next term carries a larger fencing token");
+		Membership steppedDown = t.publish(active.membership().withRelinquished(active.term()), RoleState.STANDBY,
+				TransitionReason.ETCD_REWOUND, 0, null);
+		return reconsider(new Standby(steppedDown, Wait.NONE), t);
+	}
+
 	private RolePhase drain(Membership m, long term, Exit exit, Transition t) {
 		Membership draining = t.publish(m.withRelinquished(term), RoleState.STANDBY, exit.reason(), 0, null);
 		t.emit(new RoleEffect.Drain(term));
@@ -565,7 +599,7 @@ final class RoleMachine {
 	}
 
 	private RolePhase claim(Membership m, Transition t) {
-		t.emit(new RoleEffect.Claim(m.lease()));
+		t.emit(new RoleEffect.Claim(m.lease(), m.epoch()));
 		return new Claiming(m);
 	}
 
@@ -581,9 +615,11 @@ final class RoleMachine {
 		}
 		String address = m.view().active().map(ActiveHolder::address).orElse(null);
 		Membership active = m.withActiveSeen(false, 0);
-		t.emit(new RoleEffect.Publish(RoleState.ACTIVE, TransitionReason.ELECTED, serverId, address, term, m.lease()));
+		long epoch = m.epoch().value();
+		t.emit(new RoleEffect.Publish(RoleState.ACTIVE, TransitionReason.ELECTED, serverId, address, term, epoch,
+				m.lease()));
 		return new Active(active.withShown(new Shown(RoleState.ACTIVE, TransitionReason.ELECTED, serverId, address)),
-				term);
+				term, epoch);
 	}
 
 	// Helpers
@@ -600,12 +636,20 @@ final class RoleMachine {
 		return applied;
 	}
 
-	private static RoleView observed(RoleView view, List<KeyValue> keyValues) {
-		RoleView observed = view;
-		for (KeyValue keyValue : keyValues) {
-			observed = observed.observe(keyValue);
+	/**
+	 * What a refused claim teaches: the ACTIVE key that exists, or the epoch that moved.
+	 */
+	private Membership refusedBy(Membership m, List<KeyValue> found) {
+		Membership learnt = m;
+		for (KeyValue keyValue : found) {
+			learnt = keyValue.key().equals(this.keys.epochKey())
+					? learnt.withEpoch(Epoch.of(keyValue, this.keys.epochKey()))
+					: learnt.withView(learnt.view().observe(keyValue));
 		}
-		return observed;
+		if (found.stream().noneMatch((keyValue) -> keyValue.key().equals(this.keys.epochKey()))) {
+			learnt = learnt.withEpoch(Epoch.NONE);
+		}
+		return learnt;
 	}
 
 	private String ownSessionKey(Membership m) {
@@ -661,7 +705,7 @@ final class RoleMachine {
 			return new Claiming(m);
 		}
 		if (phase instanceof Active active) {
-			return new Active(m, active.term());
+			return active.withMembership(m);
 		}
 		if (phase instanceof Draining draining) {
 			return new Draining(m, draining.term(), draining.exit(), draining.until());
@@ -699,7 +743,7 @@ final class RoleMachine {
 
 		void publish(RoleState state, TransitionReason reason, long activeServerId, @Nullable String activeAddress,
 				long term, @Nullable SessionLease lease) {
-			emit(new RoleEffect.Publish(state, reason, activeServerId, activeAddress, term, lease));
+			emit(new RoleEffect.Publish(state, reason, activeServerId, activeAddress, term, 0, lease));
 		}
 
 		/**

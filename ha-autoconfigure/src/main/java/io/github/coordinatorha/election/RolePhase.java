@@ -93,9 +93,14 @@ sealed interface RolePhase {
 	}
 
 	/**
-	 * This node holds the role's ACTIVE key in {@code term}, its create revision.
+	 * This node holds the role's ACTIVE key in {@code term}, its create revision, won in
+	 * {@code epoch} of etcd's history.
 	 */
-	record Active(Membership membership, long term) implements RolePhase {
+	record Active(Membership membership, long term, long epoch) implements RolePhase {
+
+		Active withMembership(Membership membership) {
+			return new Active(membership, this.term, this.epoch);
+		}
 
 		@Override
 		public long dueAt() {

@@ -60,14 +60,16 @@ final class RoleStore {
 
 	/**
 	 * Creates the ACTIVE key, holding this node's session, under the lease, if it does not
-	 * exist; otherwise reads it.
+	 * exist and the epoch of etcd's history is as {@code epoch} found it; otherwise reads
+	 * both.
 	 */
-	CompletableFuture<RoleInput> claim(SessionLease lease) {
+	CompletableFuture<RoleInput> claim(SessionLease lease, Epoch epoch) {
 		SessionInfo session = session(lease);
 		String activeKey = this.keys.activeKey();
-		Txn claim = new Txn(List.of(Compare.createRevision(activeKey, Operator.EQUAL, 0)),
+		Txn claim = new Txn(
+				List.of(Compare.createRevision(activeKey, Operator.EQUAL, 0), epoch.unchanged(this.keys.epochKey())),
 				List.of(new Operation.Put(activeKey, SessionCodec.encode(session), lease.leaseId())),
-				List.of(new Operation.Get(activeKey)));
+				List.of(new Operation.Get(activeKey), new Operation.Get(this.keys.epochKey())));
 		return answer(this.etcd.txn(claim),
 				(result) -> result.succeeded() ? new RoleInput.Claimed(lease, result.header().revision(), session)
 						: new RoleInput.ClaimRefused(lease, result.found()),

@@ -66,6 +66,11 @@ final class StaticRole implements RoleHandle {
 	}
 
 	@Override
+	public Cmp epochGuard(FencingToken token) {
+		throw noTerm();
+	}
+
+	@Override
 	public List<RegisteredSession> registeredSessions() {
 		return List.of();
 	}

@@ -51,7 +51,7 @@ class RoleMachineTests {
 		join(session(2, 20));
 		// our session (serverId 1) was written at 10, before serverId 2's
 		assertThat(this.phase).isInstanceOf(Claiming.class);
-		assertThat(this.effects).containsExactly(new RoleEffect.Claim(this.lease));
+		assertThat(this.effects).containsExactly(new RoleEffect.Claim(this.lease, Epoch.NONE));
 	}
 
 	@Test
@@ -70,9 +70,9 @@ class RoleMachineTests {
 	void aWonClaimPublishesActiveWithTheTermAndTheLease() {
 		join();
 		feed(claimed(30));
-		assertThat(this.phase).isEqualTo(new Active(this.phase.membership(), 30));
+		assertThat(this.phase).isEqualTo(new Active(this.phase.membership(), 30, 0));
 		assertThat(this.effects).contains(new RoleEffect.Publish(RoleState.ACTIVE, TransitionReason.ELECTED, 1, "a:1",
-				30, this.lease));
+				30, 0, this.lease));
 		assertThat(logs()).contains("register ACTIVE service successfully, serverName: rootcoord, ServerID=1, term=30");
 	}
 
@@ -81,7 +81,7 @@ class RoleMachineTests {
 		becomeActive(30, session(2, 20));
 		feed(new RoleInput.Watched(this.lease, List.of(new WatchEvent(true, activeKey("", 0, 31, 0)))));
 		assertThat(this.effects).contains(new RoleEffect.Publish(RoleState.STANDBY, TransitionReason.ACTIVE_KEY_LOST,
-				0, null, 0, null));
+				0, null, 0, 0, null));
 		assertThat(logs()).anyMatch((line) -> line.contains("steps down from ACTIVE: its ACTIVE key was deleted"));
 	}
 
@@ -92,7 +92,7 @@ class RoleMachineTests {
 		feed(new RoleInput.HandOverRequested(reply));
 		assertThat(this.phase).isInstanceOf(Draining.class);
 		assertThat(this.effects).containsSubsequence(
-				new RoleEffect.Publish(RoleState.STANDBY, TransitionReason.RESIGNED, 0, null, 0, null),
+				new RoleEffect.Publish(RoleState.STANDBY, TransitionReason.RESIGNED, 0, null, 0, 0, null),
 				new RoleEffect.Drain(30));
 		assertThat(this.effects).noneMatch(RoleEffect.Resign.class::isInstance);
 		feed(new RoleInput.Drained(30));
@@ -163,7 +163,7 @@ class RoleMachineTests {
 		feed(new RoleInput.SessionLost(this.lease, "expired"));
 		assertThat(this.phase).isEqualTo(new RolePhase.Idle(TransitionReason.SESSION_LOST, 30));
 		assertThat(this.effects).contains(new RoleEffect.Unwatch(),
-				new RoleEffect.Publish(RoleState.JOINING, TransitionReason.SESSION_LOST, 0, null, 0, null));
+				new RoleEffect.Publish(RoleState.JOINING, TransitionReason.SESSION_LOST, 0, null, 0, 0, null));
 	}
 
 	// Driving the machine

@@ -39,6 +39,8 @@ final class SimNode {
 
 	private final EtcdKeys keys;
 
+	private final FencedStore store;
+
 	private SimProcess process;
 
 	private SimGateway gateway;
@@ -55,7 +57,8 @@ final class SimNode {
 
 	private long lastFailedActivation = Long.MIN_VALUE;
 
-	SimNode(SimWorld world, SimEtcd etcd, String name, List<String> roles, SimSettings settings) {
+	SimNode(SimWorld world, SimEtcd etcd, String name, List<String> roles, SimSettings settings, FencedStore store) {
+		this.store = store;
 		this.world = world;
 		this.etcd = etcd;
 		this.name = name;
@@ -211,9 +214,18 @@ final class SimNode {
 			try {
 				FencingToken token = this.node.fencingToken(role);
 				String activeKey = this.keys.activeKey(role.toLowerCase(java.util.Locale.ROOT));
+				String epochKey = this.keys.epochKey();
+				Compare epoch = (token.epoch() == 0) ? Compare.version(epochKey, Compare.Operator.EQUAL, 0)
+						: Compare.value(epochKey, Compare.Operator.EQUAL, Long.toString(token.epoch()));
 				this.gateway.txn(new Txn(List.of(Compare.createRevision(activeKey, Compare.Operator.EQUAL,
-						token.revision())), List.of(new Operation.Put(WORK_PREFIX + role,
-								Long.toString(token.revision()), 0)), List.of()));
+						token.revision()), epoch), List.of(new Operation.Put(WORK_PREFIX + role,
+								Long.toString(token.value()), 0)), List.of()))
+					.thenAccept((result) -> {
+						// answered on this process's lane: a crashed process writes nothing more
+						if (result.succeeded()) {
+							this.store.written(this.node, token);
+						}
+					});
 			}
 			catch (NotActiveException ex) {
 				// lost the role between the two questions
@@ -235,6 +247,16 @@ final class SimNode {
 			SimNode.this.process.lane("drain").schedule(() -> ended.complete(null), delay);
 			return ended;
 		}
+
+	}
+
+	/**
+	 * A store outside etcd that keeps the highest token it accepted per role and refuses
+	 * lower ones, as the README tells users to build one; a refusal goes back to the node.
+	 */
+	interface FencedStore {
+
+		void written(ElectionNode node, FencingToken token);
 
 	}
 

@@ -70,6 +70,12 @@ final class SimRun {
 
 	private long history;
 
+	private final Map<String, Long> storeHighest = new HashMap<>();
+
+	private long storeRefusals;
+
+	private long lastStoreRefusal = Long.MIN_VALUE;
+
 	/**
 	 * Per role, the node that handed it over and the successor it named, until another
 	 * node holds it.
@@ -110,7 +116,7 @@ final class SimRun {
 		this.settings = new SimSettings(ttl, requestTimeout, 0.01, "sim", SimFaults.none());
 		this.roles = ROLE_SETS.get(this.random.nextInt(ROLE_SETS.size()));
 		for (int i = 1; i <= 3; i++) {
-			this.nodes.add(new SimNode(this.world, this.etcd, "n" + i, this.roles, this.settings));
+			this.nodes.add(new SimNode(this.world, this.etcd, "n" + i, this.roles, this.settings, this::storeWrite));
 		}
 		this.etcd.observe(new SimEtcd.Observer() {
 
@@ -351,6 +357,21 @@ final class SimRun {
 				}
 			}
 		}
+	}
+
+	/**
+	 * The outside store: it accepts a token no lower than the highest it accepted, and
+	 * tells the node of a refusal, as users are told to.
+	 */
+	private void storeWrite(ElectionNode node, io.github.coordinatorha.FencingToken token) {
+		long highest = this.storeHighest.getOrDefault(token.role(), 0L);
+		if (token.value() < highest) {
+			this.storeRefusals++;
+			this.lastStoreRefusal = this.world.now();
+			node.tokenRefused(token, highest);
+			return;
+		}
+		this.storeHighest.put(token.role(), token.value());
 	}
 
 	private java.util.function.LongConsumer resigned(SimNode node, String role, long asked) {

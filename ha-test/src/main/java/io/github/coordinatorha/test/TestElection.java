@@ -77,6 +77,8 @@ public class TestElection implements ActiveStandby, SmartLifecycle {
 
 	private final Set<String> startActive;
 
+	private final String metaRoot;
+
 	private final String sessionRoot;
 
 	private final ApplicationEventPublisher publisher;
@@ -97,7 +99,8 @@ public class TestElection implements ActiveStandby, SmartLifecycle {
 	public TestElection(ConfiguredRoles roles, List<String> active, List<String> standby, String rootPath,
 			String metaSubPath, ApplicationEventPublisher publisher) {
 		this.publisher = publisher;
-		this.sessionRoot = trim(rootPath) + "/" + trim(metaSubPath) + "/session/";
+		this.metaRoot = trim(rootPath) + "/" + trim(metaSubPath) + "/";
+		this.sessionRoot = this.metaRoot + "session/";
 		this.startActive = new LinkedHashSet<>(active);
 		List<String> known = roles.known().stream().map(RoleDefinition::name).toList();
 		Set<String> named = new LinkedHashSet<>(active);
@@ -140,7 +143,7 @@ public class TestElection implements ActiveStandby, SmartLifecycle {
 			return current;
 		}
 		RoleStatus active = status(role, RoleState.ACTIVE, TransitionReason.ELECTED,
-				new FencingToken(role, ++this.lastRevision));
+				FencingToken.of(role, 0, ++this.lastRevision));
 		this.statuses.put(role, active);
 		try {
 			this.publisher.publishEvent(new BecameActiveEvent(this, active));
@@ -231,6 +234,31 @@ public class TestElection implements ActiveStandby, SmartLifecycle {
 		ByteSequence key = ByteSequence.from(this.sessionRoot + token.role().toLowerCase(Locale.ROOT),
 				StandardCharsets.UTF_8);
 		return new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(token.revision()));
+	}
+
+	/**
+	 * The epoch guard of a test election: the terms it makes are all of epoch {@code 0},
+	 * so the guard holds while the epoch key is absent, as on an etcd no node has seen
+	 * rewound.
+	 */
+	@Override
+	public Cmp epochGuard(FencingToken token) {
+		if (status(token.role()).reason() == TransitionReason.HA_DISABLED) {
+			throw disabled(token.role());
+		}
+		if (!token.isFenced()) {
+			throw new IllegalArgumentException("An unfenced token guards nothing");
+		}
+		ByteSequence key = ByteSequence.from(this.metaRoot + "ha-epoch", StandardCharsets.UTF_8);
+		return new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0));
+	}
+
+	/**
+	 * Does nothing: a test election has no etcd history to raise the epoch of.
+	 */
+	@Override
+	public void tokenRefused(FencingToken refused, long highestAccepted) {
+		status(refused.role());
 	}
 
 	@Override
