@@ -70,6 +70,11 @@ final class HistoryGateway implements EtcdGateway {
 	}
 
 	@Override
+	public CompletableFuture<@Nullable String> serverVersion() {
+		return this.etcd.serverVersion();
+	}
+
+	@Override
 	public Watching watch(String key, String rangeEnd, long fromRevision, WatchListener listener) {
 		return this.etcd.watch(key, rangeEnd, fromRevision, new WatchListener() {
 

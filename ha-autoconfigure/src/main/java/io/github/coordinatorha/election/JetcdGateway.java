@@ -44,6 +44,8 @@ final class JetcdGateway implements EtcdGateway {
 
 	private final Watch watches;
 
+	private final io.etcd.jetcd.Maintenance maintenance;
+
 	private final Duration requestTimeout;
 
 	private final String endpoints;
@@ -58,6 +60,7 @@ final class JetcdGateway implements EtcdGateway {
 		this.kv = client.getKVClient();
 		this.leases = client.getLeaseClient();
 		this.watches = client.getWatchClient();
+		this.maintenance = client.getMaintenanceClient();
 		this.requestTimeout = requestTimeout;
 		this.endpoints = endpoints;
 	}
@@ -95,6 +98,14 @@ final class JetcdGateway implements EtcdGateway {
 	@Override
 	public CompletableFuture<Header> revoke(long leaseId) {
 		return bounded(this.leases.revoke(leaseId), this.requestTimeout).thenApply(JetcdGateway::header);
+	}
+
+	@Override
+	public CompletableFuture<@Nullable String> serverVersion() {
+		String first = this.endpoints.split(",")[0].strip();
+		return bounded(this.maintenance.statusMember(first), this.requestTimeout)
+			.<@Nullable String>thenApply((status) -> status.getVersion())
+			.exceptionally((failure) -> null);
 	}
 
 	@Override

@@ -236,6 +236,14 @@ final class NodeSession implements SessionEvents {
 
 	private void announce(SessionLease lease) {
 		this.unannounced = null;
+		if (this.epoch == 1) {
+			this.etcd.serverVersion().thenAccept((version) -> {
+				String warning = ServerVersions.warning(version);
+				if (warning != null) {
+					logger.warn(warning);
+				}
+			});
+		}
 		logger.info("Session opened: serverId " + lease.serverId() + ", lease " + Long.toHexString(lease.leaseId())
 				+ ", TTL " + lease.ttl().toSeconds() + "s");
 		scheduleDeadline(lease);
