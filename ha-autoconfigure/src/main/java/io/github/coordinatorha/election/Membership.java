@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param view the role's keys as last known
  * @param sync the read of the role's keys, which a running watch then keeps current
  * @param registration the write of this node's session key
- * @param relinquished a term this node gave up whose ACTIVE key may linger, or {@code 0}
+ * @param relinquished a term this node gave up whose ACTIVE key may linger
  * @param cleanup the removal of an ACTIVE key no live node serves under, or {@code null}
  * @param backoff the delay before the next retry, doubled by each failure
  * @param shown what the role last published
@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param activeGoneAt when the active's key was seen to go, or {@code 0}
  * @param epoch the epoch of etcd's history as last known, which claims compare
  */
-record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt registration, long relinquished,
+record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt registration, Relinquished relinquished,
 		@Nullable Cleanup cleanup, long backoff, Shown shown, boolean activeSeen, long activeGoneAt, Epoch epoch) {
 
 	static final long FIRST_BACKOFF = 200_000_000L;
@@ -30,7 +30,7 @@ record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt regis
 	 */
 	static final long MAX_BACKOFF = 5_000_000_000L;
 
-	static Membership joining(SessionLease lease, RoleView view, long relinquished, Shown shown) {
+	static Membership joining(SessionLease lease, RoleView view, Relinquished relinquished, Shown shown) {
 		return new Membership(lease, view, Attempt.SENT, Attempt.SENT, relinquished, null, FIRST_BACKOFF, shown, false,
 				0, Epoch.NONE);
 	}
@@ -62,8 +62,8 @@ record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt regis
 				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, this.epoch);
 	}
 
-	Membership withRelinquished(long term) {
-		return new Membership(this.lease, this.view, this.sync, this.registration, term, this.cleanup, this.backoff,
+	Membership withRelinquished(Relinquished relinquished) {
+		return new Membership(this.lease, this.view, this.sync, this.registration, relinquished, this.cleanup, this.backoff,
 				this.shown, this.activeSeen, this.activeGoneAt, this.epoch);
 	}
 
@@ -102,6 +102,25 @@ record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt regis
 	Membership backedOff() {
 		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
 				Math.min(this.backoff * 2, Math.min(MAX_BACKOFF, this.lease.ttl().toNanos())), this.shown, this.activeSeen, this.activeGoneAt, this.epoch);
+	}
+
+	/**
+	 * A term this node gave up and the lease it held it under: its ACTIVE key may linger
+	 * (a resignation whose answer was lost, a lease revoked too late), and only a key of
+	 * that term under that lease is this node's to remove; an equal term of a later
+	 * history is not.
+	 *
+	 * @param term the term, {@code 0} for none
+	 * @param leaseId the lease it was held under
+	 */
+	record Relinquished(long term, long leaseId) {
+
+		static final Relinquished NONE = new Relinquished(0, 0);
+
+		boolean is(RoleView.ActiveHolder holder) {
+			return this.term != 0 && holder.term() == this.term && holder.leaseId() == this.leaseId;
+		}
+
 	}
 
 	/**

@@ -75,6 +75,11 @@ final class NodeSession implements SessionEvents {
 	 */
 	private @Nullable SessionLease unannounced;
 
+	/**
+	 * Why the last keepalive failed, or {@code null} if it did not.
+	 */
+	private @Nullable String keepAliveProblem;
+
 	NodeSession(EtcdGateway etcd, ServerIdAllocator serverIds, Duration requestedTtl, Duration requestTimeout,
 			ElectionObserver observer, Lane lane) {
 		this.etcd = etcd;
@@ -220,7 +225,6 @@ final class NodeSession implements SessionEvents {
 		SessionLease lease = new SessionLease(++this.epoch, grant.leaseId(), opening.serverId(), ttl, Instant.now(),
 				sentAt + validity(ttl));
 		this.problem = null;
-		this.retryDelay = FIRST_RETRY_DELAY;
 		this.current = lease;
 		if (!lease.isValidAt(now)) {
 			// The grant took longer than the lease is surely valid (a cold JVM, a loaded
@@ -236,6 +240,7 @@ final class NodeSession implements SessionEvents {
 
 	private void announce(SessionLease lease) {
 		this.unannounced = null;
+		this.retryDelay = FIRST_RETRY_DELAY;
 		if (this.epoch == 1) {
 			this.etcd.serverVersion().thenAccept((version) -> {
 				String warning = ServerVersions.warning(version);
@@ -285,8 +290,10 @@ final class NodeSession implements SessionEvents {
 			return;
 		}
 		long sentAt = this.lane.nanoTime();
-		// an answer after the deadline is of no use; one before it always is
-		Duration timeout = min(this.requestTimeout, Duration.ofNanos(Math.max(1_000_000, lease.validUntil() - sentAt)));
+		// An answer after the deadline is of no use; one before it always is. A lease not
+		// yet announced has no deadline left: its renewal has a validity of its own.
+		long left = (lease == this.unannounced) ? validity(lease.ttl()) : lease.validUntil() - sentAt;
+		Duration timeout = min(this.requestTimeout, Duration.ofNanos(Math.max(1_000_000, left)));
 		this.etcd.keepAliveOnce(lease.leaseId(), timeout)
 			.whenCompleteAsync((renewal, failure) -> keepAliveAnswered(lease, sentAt, renewal, failure), this.lane);
 	}
@@ -297,6 +304,7 @@ final class NodeSession implements SessionEvents {
 			return;
 		}
 		if (renewal != null && renewal.ttlSeconds() > 0) {
+			this.keepAliveProblem = null;
 			this.roundTripNanos = this.lane.nanoTime() - sentAt;
 			this.observer.keepAliveConfirmed(Duration.ofNanos(this.roundTripNanos));
 			lease.extendTo(sentAt + validity(Duration.ofSeconds(renewal.ttlSeconds())));
@@ -319,8 +327,17 @@ final class NodeSession implements SessionEvents {
 			lose(lease, EtcdFailure.of(failure).getMessage());
 		}
 		else {
-			logger.debug("Keepalive of lease " + Long.toHexString(lease.leaseId()) + " failed: "
-					+ EtcdFailure.of(failure).getMessage());
+			String problem = EtcdFailure.of(failure).getMessage();
+			String message = "Keepalive of lease " + Long.toHexString(lease.leaseId()) + " failed (" + problem
+					+ "); retrying before the session's deadline";
+			// One WARN per change of the reason; the retries that repeat it are DEBUG.
+			if (Objects.equals(problem, this.keepAliveProblem)) {
+				logger.debug(message);
+			}
+			else {
+				logger.warn(message);
+			}
+			this.keepAliveProblem = problem;
 			// A refused call fails at once: retry soon, but never in a loop without a delay.
 			cancel(this.nextKeepAlive);
 			this.nextKeepAlive = this.lane.schedule(() -> keepAlive(lease),

@@ -1,5 +1,6 @@
 package io.github.coordinatorha.election;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.coordinatorha.Handover;
@@ -45,9 +46,9 @@ sealed interface RolePhase {
 	 * No session: the node is starting, cannot reach etcd, or lost its session.
 	 *
 	 * @param reason why, as published
-	 * @param relinquished a term this node gave up whose key may linger, or {@code 0}
+	 * @param relinquished a term this node gave up whose key may linger
 	 */
-	record Idle(TransitionReason reason, long relinquished) implements RolePhase {
+	record Idle(TransitionReason reason, Membership.Relinquished relinquished) implements RolePhase {
 	}
 
 	/**
@@ -120,6 +121,27 @@ sealed interface RolePhase {
 		@Override
 		public long dueAt() {
 			return Math.min(this.membership.dueAt(), this.until);
+		}
+
+	}
+
+	/**
+	 * A transfer of the role to a successor is in flight, or its unknown outcome is being
+	 * settled by a fresh read.
+	 *
+	 * @param membership what the role knows
+	 * @param term the term given up
+	 * @param exit why, and who asked
+	 * @param successorKey the session key of the successor tried now
+	 * @param untried the session keys of the successors to try next, best first
+	 * @param settling whether the outcome is unknown and the keys are read again
+	 */
+	record Transferring(Membership membership, long term, Exit exit, String successorKey, List<String> untried,
+			boolean settling) implements RolePhase {
+
+		@Override
+		public long dueAt() {
+			return this.membership.dueAt();
 		}
 
 	}
