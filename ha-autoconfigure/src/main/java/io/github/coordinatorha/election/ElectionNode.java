@@ -127,6 +127,7 @@ public final class ElectionNode
 						new RoleStore(etcd, roleKeys, identity, candidacy), lane, announcer, session, observer,
 						settings.requestTimeout(), candidacy, trace);
 				session.addListener(actor);
+				session.addProbe(actor::probe);
 				epochs.addListener(actor);
 				roles.put(definition.name(), actor);
 			}

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 import io.github.coordinatorha.election.EtcdGateway.LeaseGrant;
 import io.github.coordinatorha.election.EtcdGateway.LeaseRenewal;
@@ -47,6 +48,8 @@ final class NodeSession implements SessionEvents {
 
 	private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
 
+	private final List<Supplier<CompletableFuture<Void>>> probes = new CopyOnWriteArrayList<>();
+
 	private volatile @Nullable SessionLease current;
 
 	private volatile long serverId;
@@ -80,6 +83,11 @@ final class NodeSession implements SessionEvents {
 	 */
 	private @Nullable String keepAliveProblem;
 
+	/**
+	 * Whether a keepalive waits for the roles' lanes to prove they are alive.
+	 */
+	private boolean probing;
+
 	NodeSession(EtcdGateway etcd, ServerIdAllocator serverIds, Duration requestedTtl, Duration requestTimeout,
 			ElectionObserver observer, Lane lane) {
 		this.etcd = etcd;
@@ -92,6 +100,16 @@ final class NodeSession implements SessionEvents {
 
 	void addListener(SessionListener listener) {
 		this.listeners.add(listener);
+	}
+
+	/**
+	 * Adds a probe of a role's liveness: a keepalive goes out only once every probe has
+	 * completed, so a node whose role election is stuck (its thread blocked, say) stops
+	 * renewing its lease and its roles go to another node within a TTL, rather than
+	 * being held, unserved, for as long as the session lives.
+	 */
+	void addProbe(Supplier<CompletableFuture<Void>> probe) {
+		this.probes.add(probe);
 	}
 
 	void start() {
@@ -289,6 +307,22 @@ final class NodeSession implements SessionEvents {
 		if (lease != this.current) {
 			return;
 		}
+		if (this.probes.isEmpty()) {
+			renew(lease);
+			return;
+		}
+		this.probing = true;
+		CompletableFuture.allOf(this.probes.stream().map(Supplier::get).toArray(CompletableFuture[]::new))
+			.whenCompleteAsync((alive, failure) -> {
+				this.probing = false;
+				renew(lease);
+			}, this.lane);
+	}
+
+	private void renew(SessionLease lease) {
+		if (lease != this.current) {
+			return;
+		}
 		long sentAt = this.lane.nanoTime();
 		// An answer after the deadline is of no use; one before it always is. A lease not
 		// yet announced has no deadline left: its renewal has a validity of its own.
@@ -367,7 +401,10 @@ final class NodeSession implements SessionEvents {
 			return;
 		}
 		if (!lease.isValidAt(this.lane.nanoTime())) {
-			lose(lease, "no keepalive was confirmed by etcd within the session TTL of " + lease.ttl().toSeconds() + "s");
+			lose(lease, this.probing
+					? "a role's election has not run for the session TTL of " + lease.ttl().toSeconds() + "s (its"
+							+ " thread may be stuck), so this node stopped renewing its lease: its roles go to another node"
+					: "no keepalive was confirmed by etcd within the session TTL of " + lease.ttl().toSeconds() + "s");
 		}
 		else {
 			scheduleDeadline(lease);

@@ -228,6 +228,15 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 
 	// From any thread
 
+	/**
+	 * Completes once this role's lane has run a task: the lane is alive, not stuck.
+	 */
+	CompletableFuture<Void> probe() {
+		CompletableFuture<Void> ran = new CompletableFuture<>();
+		this.lane.execute(() -> ran.complete(null));
+		return ran;
+	}
+
 	private void post(RoleInput input) {
 		this.lane.execute(() -> feed(input));
 	}

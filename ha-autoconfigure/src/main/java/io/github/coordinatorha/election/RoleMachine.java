@@ -73,6 +73,8 @@ final class RoleMachine {
 	 */
 	static final Duration DRAIN_LIMIT = Duration.ofSeconds(15);
 
+	private static final long NEVER = RolePhase.NEVER;
+
 	private final String role;
 
 	private final RoleKeys keys;
@@ -338,7 +340,8 @@ final class RoleMachine {
 		Exit exit = exitOf(phase);
 		if (exit != null) {
 			answerExit(exit, new Handover(this.role, Handover.Outcome.UNKNOWN, exit.successor(),
-					"This node's session was lost while it handed the role over; check the role's status"), t);
+					"etcd did not confirm the handover before this node's session was lost; check the role's status"),
+					t);
 		}
 		t.emit(new RoleEffect.Unwatch());
 		if (exit != null && exit.reason() == TransitionReason.SHUTDOWN) {
@@ -648,7 +651,10 @@ final class RoleMachine {
 			due = due.withCleanup(cleanup.withAttempt(Attempt.SENT));
 		}
 		RolePhase next = with(phase, due);
-		return (next instanceof Standby && next.dueAt() - t.now <= 0) ? reconsider(next, t) : next;
+		boolean waitDue = next instanceof Standby && next.dueAt() - t.now <= 0;
+		boolean preemptDue = next instanceof Active active && active.preemptAt() != NEVER
+				&& active.preemptAt() - t.now <= 0;
+		return (waitDue || preemptDue) ? reconsider(next, t) : next;
 	}
 
 	// Deciding on what the view shows
@@ -660,6 +666,10 @@ final class RoleMachine {
 		Membership m = phase.membership();
 		if (m == null || !m.current()) {
 			return phase;
+		}
+		if (this.candidacy.preempt()) {
+			m = m.eligibleAt(t.now, m.view().successorsExcluding(ownSessionKey(m), this.candidacy.succession()));
+			phase = with(phase, m);
 		}
 		RoleView.Ownership ownership = m.view().ownership(ownSessionKey(m), m.lease().leaseId());
 		if (ownership == RoleView.Ownership.TAKEN) {
@@ -691,7 +701,7 @@ final class RoleMachine {
 		Optional<ActiveHolder> holder = m.view().active();
 		boolean ours = holder.isPresent() && holder.get().term() == active.term();
 		if (ours && holder.get().leaseId() == m.lease().leaseId()) {
-			return active;
+			return this.candidacy.preempt() ? preemption(active, t) : active;
 		}
 		t.log(Level.WARN, "serverName: " + this.keys.serverName() + " steps down from ACTIVE: its ACTIVE key was "
 				+ (ours ? "overwritten without its lease" : holder.isPresent()
@@ -700,6 +710,43 @@ final class RoleMachine {
 		Membership steppedDown = t.publish(m.withRelinquished(relinquish(active)), RoleState.STANDBY,
 				TransitionReason.ACTIVE_KEY_LOST, 0, null);
 		return evaluate(steppedDown, Wait.NONE, t);
+	}
+
+	/**
+	 * Decides whether an active that may be preempted hands the role to a standby that
+	 * ranks above it. One total order (rank, then the session's age and key) and these
+	 * rules keep it from ping-ponging: no preemption on a tie of rank nor when the
+	 * candidates' policies differ; the active has held the role for at least
+	 * {@link #PREEMPT_AFTER}; the standby has stayed eligible, unchanged, for at least
+	 * as long (one that lost the role, or stepped back, starts its wait again).
+	 */
+	private RolePhase preemption(Active active, Transition t) {
+		Membership m = active.membership();
+		Succession succession = this.candidacy.succession();
+		Optional<RoleView.Candidate> self = m.view().candidate(ownSessionKey(m));
+		List<RoleView.Candidate> ranked = m.view().successorsExcluding(ownSessionKey(m), succession);
+		if (self.isEmpty() || ranked.isEmpty()) {
+			return active.withPreemptAt(NEVER);
+		}
+		RoleView.Candidate best = ranked.get(0);
+		boolean samePolicy = best.session()
+			.map((session) -> succession.policy().spelling().equals(session.successor()))
+			.orElse(false);
+		if (!samePolicy || succession.rank().compare(best, self.get()) <= 0) {
+			return active.withPreemptAt(NEVER);
+		}
+		long wait = preemptAfter(m);
+		long due = Math.max(active.since(), m.eligibleSince(best)) + wait;
+		if (t.now - due < 0) {
+			return active.withPreemptAt(due);
+		}
+		t.log(Level.INFO, "serverName: " + this.keys.serverName() + " hands ACTIVE over to serverId " + best.serverId()
+				+ ", which ranks above it (" + succession.policy().spelling() + ")");
+		return drain(m, active.term(), new Exit(TransitionReason.PREEMPTED, null, best.serverId()), t);
+	}
+
+	private static long preemptAfter(Membership m) {
+		return 2 * m.lease().ttl().toNanos();
 	}
 
 	/**
@@ -758,8 +805,9 @@ final class RoleMachine {
 		m = m.withRelinquished(Relinquished.NONE);
 		if (holder.leaseId() == m.lease().leaseId()) {
 			// A claim whose answer we never got did succeed, or a predecessor handed the
-			// role to this node.
-			return becomeActive(m, holder.term(), t);
+			// role to this node: it takes the role over at once.
+			Membership handed = (m.activeGoneAt() == 0) ? m.withActiveSeen(m.activeSeen(), t.now) : m;
+			return becomeActive(handed, holder.term(), t);
 		}
 		if (holder.serverId() == m.lease().serverId() && holder.leaseId() != 0) {
 			// Handed to this node under a lease it no longer holds: no one serves under it.
@@ -817,7 +865,7 @@ final class RoleMachine {
 		t.emit(new RoleEffect.Publish(RoleState.ACTIVE, TransitionReason.ELECTED, serverId, address, term, epoch,
 				m.lease()));
 		return new Active(active.withShown(new Shown(RoleState.ACTIVE, TransitionReason.ELECTED, serverId, address)),
-				term, epoch);
+				term, epoch, t.now, NEVER);
 	}
 
 	// Helpers

@@ -94,18 +94,29 @@ sealed interface RolePhase {
 	}
 
 	/**
-	 * This node holds the role's ACTIVE key in {@code term}, its create revision, won in
-	 * {@code epoch} of etcd's history.
+	 * This node holds the role's ACTIVE key in {@code term}, the key's mod revision, won
+	 * in {@code epoch} of etcd's history.
+	 *
+	 * @param membership what the role knows
+	 * @param term the term
+	 * @param epoch the epoch of etcd's history
+	 * @param since when it became active
+	 * @param preemptAt when to look again whether a standby that ranks above this node
+	 * may take the role, or {@link #NEVER}
 	 */
-	record Active(Membership membership, long term, long epoch) implements RolePhase {
+	record Active(Membership membership, long term, long epoch, long since, long preemptAt) implements RolePhase {
 
 		Active withMembership(Membership membership) {
-			return new Active(membership, this.term, this.epoch);
+			return new Active(membership, this.term, this.epoch, this.since, this.preemptAt);
+		}
+
+		Active withPreemptAt(long preemptAt) {
+			return new Active(this.membership, this.term, this.epoch, this.since, preemptAt);
 		}
 
 		@Override
 		public long dueAt() {
-			return this.membership.dueAt();
+			return Math.min(this.membership.dueAt(), this.preemptAt);
 		}
 
 	}

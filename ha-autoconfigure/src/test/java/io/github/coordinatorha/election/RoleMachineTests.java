@@ -70,7 +70,7 @@ class RoleMachineTests {
 	void aWonClaimPublishesActiveWithTheTermAndTheLease() {
 		join();
 		feed(claimed(30));
-		assertThat(this.phase).isEqualTo(new Active(this.phase.membership(), 30, 0));
+		assertThat(this.phase).isInstanceOfSatisfying(Active.class, (active) -> assertThat(active.term()).isEqualTo(30));
 		assertThat(this.effects).contains(new RoleEffect.Publish(RoleState.ACTIVE, TransitionReason.ELECTED, 1, "a:1",
 				30, 0, this.lease));
 		assertThat(logs()).contains("register ACTIVE service successfully, serverName: rootcoord, ServerID=1, term=30");
@@ -233,8 +233,55 @@ class RoleMachineTests {
 	void aKeyHandedToThisNodeUnderItsLeaseMakesItActiveWithoutAWrite() {
 		join(session(2, 5));
 		feed(new RoleInput.Watched(this.lease, List.of(new WatchEvent(false, activeKey(json(1), 3, 60, 0xA)))));
-		assertThat(this.phase).isEqualTo(new Active(this.phase.membership(), 60, 0));
+		assertThat(this.phase).isInstanceOfSatisfying(Active.class, (active) -> assertThat(active.term()).isEqualTo(60));
 		assertThat(actions()).noneMatch((effect) -> effect instanceof RoleEffect.Claim);
+	}
+
+	@Test
+	void aPreemptingActiveHandsTheRoleToAHigherPriorityStandbyOnlyAfterTenureAndDwellAndNeverOnATie() {
+		RoleMachine preempting = new RoleMachine("rootCoord", this.keys,
+				new Candidacy(new Succession(SuccessorPolicy.PRIORITY, 5), true, SessionInfo.PROTOCOL));
+		RoleMachine machine = preempting;
+		this.phase = RoleMachine.initial();
+		feedTo(machine, new RoleInput.SessionOpened(this.lease), 0);
+		feedTo(machine, new RoleInput.Registered(this.lease, 10, ownSession()), 0);
+		KeyValue equal = prioritized(2, 20, 5);
+		feedTo(machine, synced(20, ownKeyWithPriority(10, 5), equal), 0);
+		feedTo(machine, claimed(30), 0);
+		assertThat(this.phase).isInstanceOf(Active.class);
+		long ttl = this.lease.ttl().toNanos();
+		// a tie of rank: no preemption, ever
+		feedTo(machine, new RoleInput.Tick(), 10 * ttl);
+		assertThat(this.phase).isInstanceOf(Active.class);
+		// a higher priority joins: it must stay eligible for two TTLs first
+		KeyValue higher = prioritized(3, 40, 9);
+		feedTo(machine, new RoleInput.Watched(this.lease, List.of(new WatchEvent(false, higher))), 10 * ttl);
+		assertThat(this.phase).isInstanceOf(Active.class);
+		assertThat(this.phase.dueAt()).isEqualTo(12 * ttl);
+		feedTo(machine, new RoleInput.Tick(), 12 * ttl);
+		assertThat(this.phase).isInstanceOfSatisfying(Draining.class,
+				(draining) -> assertThat(draining.exit()).isEqualTo(new RolePhase.Exit(TransitionReason.PREEMPTED,
+						null, 3)));
+	}
+
+	private void feedTo(RoleMachine machine, RoleInput input, long at) {
+		this.now = at;
+		Step step = machine.next(this.phase, input, at);
+		this.phase = step.phase();
+		this.effects.clear();
+		this.effects.addAll(step.effects());
+	}
+
+	private KeyValue prioritized(long serverId, long revision, int priority) {
+		String json = "{\"ServerID\":" + serverId + ",\"ServerName\":\"rootcoord\",\"Address\":\"a:" + serverId
+				+ "\",\"ElectionProtocol\":2,\"Successor\":\"priority\",\"Priority\":" + priority + "}";
+		return new KeyValue(this.keys.sessionKey(serverId), json, revision, revision, 1, 0xB0 + serverId);
+	}
+
+	private KeyValue ownKeyWithPriority(long revision, int priority) {
+		String json = "{\"ServerID\":1,\"ServerName\":\"rootcoord\",\"Address\":\"a:1\",\"ElectionProtocol\":2,"
+				+ "\"Successor\":\"priority\",\"Priority\":" + priority + "}";
+		return new KeyValue(this.keys.sessionKey(1), json, revision, revision, 1, 0xA);
 	}
 
 	// Driving the machine
