@@ -25,8 +25,17 @@ public record RoleDefinition(String name, boolean activeStandby, SuccessorPolicy
 		this(name, activeStandby, SuccessorPolicy.OLDEST, 0, false);
 	}
 
+	/**
+	 * The system property that makes a node speak an older election protocol, for tests
+	 * of a rolling upgrade that mixes versions: {@code 1} behaves as the versions before
+	 * one-write handovers (a graceful stop revokes the lease, a handover resigns, and the
+	 * session says it takes no transfers).
+	 */
+	public static final String PROTOCOL_PROPERTY = "coordinator-ha.election-protocol";
+
 	Candidacy candidacy() {
-		return new Candidacy(new Succession(this.successor, this.priority), this.preempt, SessionInfo.PROTOCOL);
+		return new Candidacy(new Succession(this.successor, this.priority), this.preempt,
+				Integer.getInteger(PROTOCOL_PROPERTY, SessionInfo.PROTOCOL));
 	}
 
 }
