@@ -123,6 +123,15 @@ final class ChaosCluster implements AutoCloseable {
 		start(0);
 		awaitOneActive(Duration.ofSeconds(30));
 		start(1);
+		awaitStandby(1, Duration.ofSeconds(30));
+	}
+
+	/**
+	 * Waits until the current run of node {@code index} has joined the role as a standby
+	 * (it logs Milvus's line for that), so that it is there to take a handover.
+	 */
+	void awaitStandby(int index, Duration atMost) {
+		this.slots.get(index).process.awaitLine("is in STANDBY", atMost);
 	}
 
 	/**

@@ -39,6 +39,7 @@ class HandoverProcessTests {
 		this.cluster.startActiveThenStandby();
 		for (int round = 0; round < 3; round++) {
 			int active = this.cluster.awaitOneActive(Duration.ofSeconds(10));
+			this.cluster.awaitStandby(1 - active, Duration.ofSeconds(10));
 			long stoppedAt = System.nanoTime();
 			this.cluster.terminate(active);
 			await().atMost(Duration.ofSeconds(5)).until(() -> this.cluster.journal(1 - active).isActive());
@@ -59,6 +60,7 @@ class HandoverProcessTests {
 		this.cluster.start(1);
 		for (int round = 0; round < 4; round++) {
 			int active = this.cluster.awaitOneActive(Duration.ofSeconds(10));
+			this.cluster.awaitStandby(1 - active, Duration.ofSeconds(10));
 			long stoppedAt = System.nanoTime();
 			this.cluster.terminate(active);
 			await().atMost(Duration.ofSeconds(5)).until(() -> this.cluster.journal(1 - active).isActive());
