@@ -8,7 +8,6 @@ import io.github.coordinatorha.Handover;
 import io.github.coordinatorha.RoleStatus;
 import io.github.coordinatorha.election.ElectionNode;
 import io.github.coordinatorha.election.RegisteredSession;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -54,17 +53,29 @@ public class ActiveStandbyEndpoint {
 	}
 
 	/**
-	 * Hands the role over to a standby if this node is active and a standby exists: to
-	 * the one named by {@code serverId} (the JSON body {@code {"serverId": 3}}), or to
-	 * the best one under the role's successor policy.
+	 * Hands the role over to the best standby under the role's successor policy, if this
+	 * node is active and a standby exists: {@code POST /actuator/activestandby/{role}},
+	 * no body.
 	 * @param role the role's name
-	 * @param serverId the server ID of the standby to hand the role to, or {@code null}
-	 * for the best one
 	 * @return what happened
 	 */
 	@WriteOperation
-	public Handover handOver(@Selector String role, @Nullable Long serverId) {
-		return (serverId != null) ? this.node.handOver(role, serverId) : this.node.handOver(role);
+	public Handover handOver(@Selector String role) {
+		return this.node.handOver(role);
+	}
+
+	/**
+	 * Hands the role over to the standby with the server ID given, if this node is active
+	 * and that standby can take it: {@code POST /actuator/activestandby/{role}/{serverId}},
+	 * no body.
+	 * @param role the role's name
+	 * @param serverId the server ID of the standby to hand the role to
+	 * @return what happened ({@code NOT_A_CANDIDATE} when no standby of the role has that
+	 * server ID)
+	 */
+	@WriteOperation
+	public Handover handOverTo(@Selector String role, @Selector long serverId) {
+		return this.node.handOver(role, serverId);
 	}
 
 	private RoleDescriptor describe(RoleStatus status) {

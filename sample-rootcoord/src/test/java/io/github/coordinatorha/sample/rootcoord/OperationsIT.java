@@ -52,7 +52,7 @@ class OperationsIT {
 		assertThat(handedOver.statusCode()).isEqualTo(200);
 		assertThat(Http.object(handedOver.body())).containsExactly(Map.entry("role", "rootCoord"),
 				Map.entry("outcome", "HANDED_OVER"), Map.entry("successorServerId", 2),
-				Map.entry("message", "Resigned; serverId 2 takes over"), Map.entry("handedOver", true));
+				Map.entry("message", "Handed over; serverId 2 is ACTIVE"), Map.entry("handedOver", true));
 		second.awaitLine(TAKEOVER, Duration.ofSeconds(10));
 
 		// the read-only node is now ACTIVE and still refuses: the role stays where it is
@@ -64,6 +64,41 @@ class OperationsIT {
 		assertThat(answer.keySet()).containsExactly("role", "outcome", "successorServerId", "message", "handedOver");
 		assertThat(answer).containsEntry("outcome", "NOT_ACTIVE").containsEntry("successorServerId", 0);
 		assertThat((String) answer.get("message")).startsWith("This node is not ACTIVE for rootCoord");
+	}
+
+	@Test
+	void aHandoverToAChosenServerIdGoesToThatStandbyAndAnUnknownOneIsRefused() {
+		int first = Ports.free();
+		int second = Ports.free();
+		int third = Ports.free();
+		String open = "--management.endpoint.activestandby.access=unrestricted";
+		start("first", first, Map.of(), open).awaitLine(ACTIVE, Duration.ofSeconds(60));
+		start("second", second, Map.of(), open).awaitLine(STANDBY, Duration.ofSeconds(60));
+		NodeProcess youngest = start("third", third, Map.of(), open);
+		youngest.awaitLine(STANDBY, Duration.ofSeconds(60));
+
+		List<Map<String, Object>> sessions = sessions(first);
+		assertThat(sessions).extracting((session) -> session.get("serverId")).containsExactly(1, 2, 3);
+		assertThat(sessions).extracting((session) -> session.get("rank")).containsExactly(0, 1, 2);
+		assertThat(sessions).allSatisfy((session) -> assertThat(session).containsEntry("priority", 0)
+			.containsEntry("electionProtocol", 2));
+
+		HttpResponse<String> chosen = Http.post(first, HANDOVER + "/3");
+		assertThat(Http.object(chosen.body())).containsEntry("outcome", "HANDED_OVER")
+			.containsEntry("successorServerId", 3);
+		youngest.awaitLine(TAKEOVER, Duration.ofSeconds(10));
+		assertThat(state(third)).isEqualTo("ACTIVE");
+		assertThat(state(second)).isEqualTo("STANDBY");
+
+		Map<String, Object> refused = Http.object(Http.post(third, HANDOVER + "/99").body());
+		assertThat(refused).containsEntry("outcome", "NOT_A_CANDIDATE").containsEntry("handedOver", false);
+		assertThat(state(third)).isEqualTo("ACTIVE");
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> sessions(int port) {
+		Map<String, Object> role = Http.object(Http.get(port, HANDOVER).body());
+		return (List<Map<String, Object>>) role.get("sessions");
 	}
 
 	@Test
