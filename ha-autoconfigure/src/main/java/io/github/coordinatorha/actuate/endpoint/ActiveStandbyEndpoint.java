@@ -3,12 +3,15 @@ package io.github.coordinatorha.actuate.endpoint;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.github.coordinatorha.Handover;
 import io.github.coordinatorha.RoleStatus;
 import io.github.coordinatorha.election.ElectionNode;
 import io.github.coordinatorha.election.RegisteredSession;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -49,33 +52,34 @@ public class ActiveStandbyEndpoint {
 	 */
 	@ReadOperation
 	public RoleDescriptor role(@Selector String role) {
-		return describe(this.node.status(role));
+		return describe(knownRole(() -> this.node.status(role)));
 	}
 
 	/**
-	 * Hands the role over to the best standby under the role's successor policy, if this
-	 * node is active and a standby exists: {@code POST /actuator/activestandby/{role}},
-	 * no body.
+	 * Hands the role over to a standby if this node is active and a standby exists: to
+	 * the one named by {@code serverId} (the JSON body {@code {"serverId": 3}}), or to
+	 * the best one under the role's successor policy.
 	 * @param role the role's name
+	 * @param serverId the server ID of the standby to hand the role to, or {@code null}
+	 * for the best one
 	 * @return what happened
 	 */
 	@WriteOperation
-	public Handover handOver(@Selector String role) {
-		return this.node.handOver(role);
+	public Handover handOver(@Selector String role, @Nullable Long serverId) {
+		return knownRole(() -> (serverId != null) ? this.node.handOver(role, serverId) : this.node.handOver(role));
 	}
 
 	/**
-	 * Hands the role over to the standby with the server ID given, if this node is active
-	 * and that standby can take it: {@code POST /actuator/activestandby/{role}/{serverId}},
-	 * no body.
-	 * @param role the role's name
-	 * @param serverId the server ID of the standby to hand the role to
-	 * @return what happened ({@code NOT_A_CANDIDATE} when no standby of the role has that
-	 * server ID)
+	 * A role this node does not serve, or a server ID that is not positive, is the
+	 * caller's mistake: HTTP 400 rather than 500.
 	 */
-	@WriteOperation
-	public Handover handOverTo(@Selector String role, @Selector long serverId) {
-		return this.node.handOver(role, serverId);
+	private static <T> T knownRole(Supplier<T> call) {
+		try {
+			return call.get();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
+		}
 	}
 
 	private RoleDescriptor describe(RoleStatus status) {

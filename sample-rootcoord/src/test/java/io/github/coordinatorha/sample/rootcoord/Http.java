@@ -29,8 +29,21 @@ final class Http {
 		return send(request(port, path).GET().build());
 	}
 
+	/**
+	 * A POST with no body and no {@code Content-Type}.
+	 */
 	static HttpResponse<String> post(int port, String path) {
 		return send(request(port, path).POST(HttpRequest.BodyPublishers.noBody()).build());
+	}
+
+	/**
+	 * A POST of a JSON body, as the docs have operators send one: {@code curl -XPOST -H
+	 * 'Content-Type: application/json' -d '...'}.
+	 */
+	static HttpResponse<String> postJson(int port, String path, String json) {
+		return send(request(port, path).header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build());
 	}
 
 	/**

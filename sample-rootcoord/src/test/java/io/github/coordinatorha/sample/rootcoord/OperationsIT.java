@@ -47,8 +47,10 @@ class OperationsIT {
 		NodeProcess second = start("read-only", readOnly, Map.of());
 		second.awaitLine(STANDBY, Duration.ofSeconds(60));
 
-		assertThat(Http.post(readOnly, HANDOVER).statusCode()).isEqualTo(405);
-		HttpResponse<String> handedOver = Http.post(open, HANDOVER);
+		assertThat(Http.postJson(readOnly, HANDOVER, "").statusCode()).isEqualTo(405);
+		// the operation takes a JSON body (an optional serverId): without the header, 415
+		assertThat(Http.post(open, HANDOVER).statusCode()).isEqualTo(415);
+		HttpResponse<String> handedOver = Http.postJson(open, HANDOVER, "");
 		assertThat(handedOver.statusCode()).isEqualTo(200);
 		assertThat(Http.object(handedOver.body())).containsExactly(Map.entry("role", "rootCoord"),
 				Map.entry("outcome", "HANDED_OVER"), Map.entry("successorServerId", 2),
@@ -56,9 +58,9 @@ class OperationsIT {
 		second.awaitLine(TAKEOVER, Duration.ofSeconds(10));
 
 		// the read-only node is now ACTIVE and still refuses: the role stays where it is
-		assertThat(Http.post(readOnly, HANDOVER).statusCode()).isEqualTo(405);
+		assertThat(Http.postJson(readOnly, HANDOVER, "").statusCode()).isEqualTo(405);
 		assertThat(state(readOnly)).isEqualTo("ACTIVE");
-		HttpResponse<String> notActive = Http.post(open, HANDOVER);
+		HttpResponse<String> notActive = Http.postJson(open, HANDOVER, "");
 		assertThat(notActive.statusCode()).isEqualTo(200);
 		Map<String, Object> answer = Http.object(notActive.body());
 		assertThat(answer.keySet()).containsExactly("role", "outcome", "successorServerId", "message", "handedOver");
@@ -83,15 +85,21 @@ class OperationsIT {
 		assertThat(sessions).allSatisfy((session) -> assertThat(session).containsEntry("priority", 0)
 			.containsEntry("electionProtocol", 2));
 
-		HttpResponse<String> chosen = Http.post(first, HANDOVER + "/3");
+		HttpResponse<String> chosen = Http.postJson(first, HANDOVER, "{\"serverId\":3}");
 		assertThat(Http.object(chosen.body())).containsEntry("outcome", "HANDED_OVER")
 			.containsEntry("successorServerId", 3);
 		youngest.awaitLine(TAKEOVER, Duration.ofSeconds(10));
 		assertThat(state(third)).isEqualTo("ACTIVE");
 		assertThat(state(second)).isEqualTo("STANDBY");
 
-		Map<String, Object> refused = Http.object(Http.post(third, HANDOVER + "/99").body());
+		Map<String, Object> refused = Http.object(Http.postJson(third, HANDOVER, "{\"serverId\":99}").body());
 		assertThat(refused).containsEntry("outcome", "NOT_A_CANDIDATE").containsEntry("handedOver", false);
+		assertThat(state(third)).isEqualTo("ACTIVE");
+
+		// Spring Boot lets a body's keys stand for the operation's arguments, the path's role too
+		HttpResponse<String> other = Http.postJson(third, HANDOVER, "{\"role\":\"queryCoord\"}");
+		assertThat(other.statusCode()).as("queryCoord is no role of this node").isEqualTo(400);
+		assertThat(Http.get(third, "/actuator/activestandby/rootCord").statusCode()).isEqualTo(400);
 		assertThat(state(third)).isEqualTo("ACTIVE");
 	}
 
