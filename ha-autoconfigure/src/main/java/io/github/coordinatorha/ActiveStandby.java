@@ -82,11 +82,13 @@ public interface ActiveStandby {
 	 * kv.txn().If(activeStandby.fencingGuard(token), activeStandby.epochGuard(token)).Then(put).commit()
 	 * </pre>
 	 * The fencing guard compares a revision, and revisions start again from a lower number
-	 * when etcd is wiped or restored from an older backup; once a node that lived through
-	 * that has raised the epoch, this guard fails for every term of the older history, so
-	 * an old revision that comes round again in the new history cannot let a deposed node
-	 * win a write.
-	 * @param token a token from {@link #fencingToken(String)}
+	 * when etcd is wiped or restored from an older backup. This guard compares the epoch
+	 * key's value as it was when the term was won: the first claim of every history marks
+	 * that key, and a node that lived through a rewind raises it, so the guard fails for
+	 * every term of an older history, and an old revision that comes round again in the
+	 * new history cannot let a deposed node win a write. It is this node's guard: for a
+	 * token of no recent term of this node it never holds.
+	 * @param token a token from {@link #fencingToken(String)}, taken on this node
 	 * @return the guard
 	 * @throws IllegalArgumentException if the token's role is not configured or the token
 	 * is unfenced

@@ -2,8 +2,9 @@ package io.github.coordinatorha;
 
 /**
  * Proof of one term of a role, as one {@code long} that grows with every term: the
- * epoch of etcd's history in the top bits, and the create revision of the role's ACTIVE
- * key in that history in the low 47 bits.
+ * epoch of etcd's history in the top bits, and the revision at which the term began (the
+ * mod revision of the role's ACTIVE key: a claim creates it, a handover rewrites it) in
+ * the low 47 bits.
  * <p>
  * etcd revisions form one cluster-wide counter that grows, so within one history every
  * later term carries a larger revision. A wiped etcd, or one restored from an older
@@ -47,7 +48,7 @@ public record FencingToken(String role, long value) implements Comparable<Fencin
 	 * The token of a term.
 	 * @param role the role's name
 	 * @param epoch the epoch of etcd's history the term was won in, from {@code 0}
-	 * @param revision the create revision of the ACTIVE key, positive
+	 * @param revision the mod revision of the ACTIVE key that began the term, positive
 	 * @return the token
 	 */
 	public static FencingToken of(String role, long epoch, long revision) {
@@ -91,8 +92,9 @@ public record FencingToken(String role, long value) implements Comparable<Fencin
 	}
 
 	/**
-	 * The create revision of the role's ACTIVE key in the term's history, which the
-	 * guard of an etcd transaction compares; {@code 0} for an unfenced token.
+	 * The mod revision of the role's ACTIVE key that began the term, in the term's
+	 * history, which the fencing guard of an etcd transaction compares; {@code 0} for an
+	 * unfenced token.
 	 * @return the revision
 	 */
 	public long revision() {

@@ -183,6 +183,13 @@ public final class ElectionNode
 		return role(token.role()).epochGuard(token);
 	}
 
+	/**
+	 * The epoch guard of a token in the gateway's terms, for the simulation's writers.
+	 */
+	EtcdGateway.Compare epochCompare(FencingToken token) {
+		return ((RoleActor) role(token.role())).epochCompare(token);
+	}
+
 	@Override
 	public void tokenRefused(FencingToken refused, long highestAccepted) {
 		role(refused.role());

@@ -242,7 +242,7 @@ final class JetcdGateway implements EtcdGateway {
 		return current;
 	}
 
-	private static Cmp cmp(Compare compare) {
+	static Cmp cmp(Compare compare) {
 		ByteSequence key = bytes(compare.key());
 		Cmp.Op op = switch (compare.operator()) {
 			case EQUAL -> Cmp.Op.EQUAL;

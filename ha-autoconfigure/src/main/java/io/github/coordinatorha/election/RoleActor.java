@@ -318,7 +318,14 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 
 	@Override
 	public Cmp epochGuard(FencingToken token) {
-		return EpochGuards.of(this.keys.epochKey(), token);
+		return EpochGuards.of(this.keys.epochKey(), token, this.announcer.epochOf(token));
+	}
+
+	/**
+	 * The epoch guard in the gateway's terms, for the simulation's writers.
+	 */
+	EtcdGateway.Compare epochCompare(FencingToken token) {
+		return EpochGuards.compare(this.keys.epochKey(), token, this.announcer.epochOf(token));
 	}
 
 	@Override

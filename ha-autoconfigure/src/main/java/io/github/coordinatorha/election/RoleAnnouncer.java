@@ -2,6 +2,9 @@ package io.github.coordinatorha.election;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -48,6 +51,19 @@ final class RoleAnnouncer {
 
 	private volatile Published published;
 
+	/**
+	 * The epoch, as its key read, of this node's latest terms, for their guards: written
+	 * on the lane, read on any thread.
+	 */
+	private final Map<Long, Epoch> termEpochs = Collections.synchronizedMap(new LinkedHashMap<>() {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<Long, Epoch> eldest) {
+			return size() > REMEMBERED_TERMS;
+		}
+
+	});
+
 	// Confined to the lane
 
 	private boolean decided;
@@ -57,6 +73,8 @@ final class RoleAnnouncer {
 	 */
 	private record Published(RoleStatus status, @Nullable SessionLease lease) {
 	}
+
+	private static final int REMEMBERED_TERMS = 16;
 
 	RoleAnnouncer(String role, String serverName, Lane lane, TransitionPublisher publisher, Object eventSource,
 			ElectionObserver observer, LongSupplier serverId) {
@@ -85,6 +103,14 @@ final class RoleAnnouncer {
 		return status;
 	}
 
+	/**
+	 * The epoch key's value as it was when this node won the term of {@code token}, or
+	 * {@code null} for a token of no recent term of this node.
+	 */
+	@Nullable Epoch epochOf(FencingToken token) {
+		return this.termEpochs.get(token.value());
+	}
+
 	boolean isActive() {
 		Published current = this.published;
 		return current.status().isActive() && current.lease() != null
@@ -102,7 +128,10 @@ final class RoleAnnouncer {
 		boolean changed = previous.state() != publish.state();
 		long serverId = (publish.lease() != null) ? publish.lease().serverId() : this.serverId.getAsLong();
 		FencingToken token = (publish.state() == RoleState.ACTIVE)
-				? FencingToken.of(this.role, publish.epoch(), publish.term()) : null;
+				? FencingToken.of(this.role, publish.epoch().value(), publish.term()) : null;
+		if (token != null) {
+			this.termEpochs.put(token.value(), publish.epoch());
+		}
 		RoleStatus status = new RoleStatus(this.role, publish.state(), publish.reason(), serverId,
 				publish.activeServerId(), publish.activeAddress(), token, changed ? Instant.now() : previous.since());
 		this.published = new Published(status, publish.lease());

@@ -74,7 +74,7 @@ sealed interface RoleEffect {
 	 * {@code term} in {@code epoch}.
 	 */
 	record Publish(RoleState state, TransitionReason reason, long activeServerId, @Nullable String activeAddress,
-			long term, long epoch, @Nullable SessionLease lease) implements RoleEffect {
+			long term, Epoch epoch, @Nullable SessionLease lease) implements RoleEffect {
 	}
 
 	/**

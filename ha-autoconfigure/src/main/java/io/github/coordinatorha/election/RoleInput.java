@@ -73,9 +73,10 @@ sealed interface RoleInput {
 	}
 
 	/**
-	 * This node's claim won the ACTIVE key at {@code revision}.
+	 * This node's claim won the ACTIVE key at {@code revision}, in {@code epoch} (which
+	 * the claim created if it was the history's first).
 	 */
-	record Claimed(SessionLease lease, long revision, SessionInfo session) implements RoleInput {
+	record Claimed(SessionLease lease, long revision, SessionInfo session, Epoch epoch) implements RoleInput {
 	}
 
 	/**

@@ -173,7 +173,8 @@ final class RoleMachine {
 			if (!(phase instanceof Claiming)) {
 				return phase;
 			}
-			Membership won = m.withView(m.view().claimed(claimed.revision(), m.lease().leaseId(), claimed.session()));
+			Membership won = m.withView(m.view().claimed(claimed.revision(), m.lease().leaseId(), claimed.session()))
+				.withEpoch(claimed.epoch());
 			boolean held = won.view().active().filter((holder) -> holder.term() == claimed.revision()).isPresent();
 			// the watch may already have shown the new key gone again
 			return held ? becomeActive(won, claimed.revision(), t) : reconsider(new Standby(won, Wait.NONE), t);
@@ -862,7 +863,7 @@ final class RoleMachine {
 		String address = m.view().active().map(ActiveHolder::address).orElse(null);
 		Membership active = m.withActiveSeen(false, 0);
 		long epoch = m.epoch().value();
-		t.emit(new RoleEffect.Publish(RoleState.ACTIVE, TransitionReason.ELECTED, serverId, address, term, epoch,
+		t.emit(new RoleEffect.Publish(RoleState.ACTIVE, TransitionReason.ELECTED, serverId, address, term, m.epoch(),
 				m.lease()));
 		return new Active(active.withShown(new Shown(RoleState.ACTIVE, TransitionReason.ELECTED, serverId, address)),
 				term, epoch, t.now, NEVER);
@@ -999,7 +1000,7 @@ final class RoleMachine {
 
 		void publish(RoleState state, TransitionReason reason, long activeServerId, @Nullable String activeAddress,
 				long term, @Nullable SessionLease lease) {
-			emit(new RoleEffect.Publish(state, reason, activeServerId, activeAddress, term, 0, lease));
+			emit(new RoleEffect.Publish(state, reason, activeServerId, activeAddress, term, Epoch.NONE, lease));
 		}
 
 		/**

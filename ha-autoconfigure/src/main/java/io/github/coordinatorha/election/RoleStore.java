@@ -69,12 +69,21 @@ final class RoleStore {
 	CompletableFuture<RoleInput> claim(SessionLease lease, Epoch epoch) {
 		SessionInfo session = session(lease);
 		String activeKey = this.keys.activeKey();
+		List<Operation> puts = new ArrayList<>();
+		puts.add(new Operation.Put(activeKey, SessionCodec.encode(session), lease.leaseId()));
+		// The first claim of a history marks the epoch key, so that no term of another
+		// history (a wipe that no node saw) can pass this term's epoch guard.
+		String first = (epoch.modRevision() == 0) ? Epoch.first(lease.leaseId(), session.registeredAt()) : null;
+		if (first != null) {
+			puts.add(new Operation.Put(this.keys.epochKey(), first, 0));
+		}
 		Txn claim = new Txn(
 				List.of(Compare.createRevision(activeKey, Operator.EQUAL, 0), epoch.unchanged(this.keys.epochKey())),
-				List.of(new Operation.Put(activeKey, SessionCodec.encode(session), lease.leaseId())),
-				List.of(new Operation.Get(activeKey), new Operation.Get(this.keys.epochKey())));
+				List.copyOf(puts), List.of(new Operation.Get(activeKey), new Operation.Get(this.keys.epochKey())));
 		return answer(this.etcd.txn(claim),
-				(result) -> result.succeeded() ? new RoleInput.Claimed(lease, result.header().revision(), session)
+				(result) -> result.succeeded()
+						? new RoleInput.Claimed(lease, result.header().revision(), session,
+								(first != null) ? new Epoch(0, result.header().revision(), first) : epoch)
 						: new RoleInput.ClaimRefused(lease, result.found()),
 				(failure) -> new RoleInput.ClaimFailed(lease, failure));
 	}

@@ -72,7 +72,7 @@ class RoleMachineTests {
 		feed(claimed(30));
 		assertThat(this.phase).isInstanceOfSatisfying(Active.class, (active) -> assertThat(active.term()).isEqualTo(30));
 		assertThat(this.effects).contains(new RoleEffect.Publish(RoleState.ACTIVE, TransitionReason.ELECTED, 1, "a:1",
-				30, 0, this.lease));
+				30, Epoch.NONE, this.lease));
 		assertThat(logs()).contains("register ACTIVE service successfully, serverName: rootcoord, ServerID=1, term=30");
 	}
 
@@ -81,7 +81,7 @@ class RoleMachineTests {
 		becomeActive(30, session(2, 20));
 		feed(new RoleInput.Watched(this.lease, List.of(new WatchEvent(true, activeKey("", 0, 31, 0)))));
 		assertThat(this.effects).contains(new RoleEffect.Publish(RoleState.STANDBY, TransitionReason.ACTIVE_KEY_LOST,
-				0, null, 0, 0, null));
+				0, null, 0, Epoch.NONE, null));
 		assertThat(logs()).anyMatch((line) -> line.contains("steps down from ACTIVE: its ACTIVE key was deleted"));
 	}
 
@@ -92,7 +92,7 @@ class RoleMachineTests {
 		feed(new RoleInput.HandOverRequested(reply, 0));
 		assertThat(this.phase).isInstanceOf(Draining.class);
 		assertThat(this.effects).containsSubsequence(
-				new RoleEffect.Publish(RoleState.STANDBY, TransitionReason.RESIGNED, 0, null, 0, 0, null),
+				new RoleEffect.Publish(RoleState.STANDBY, TransitionReason.RESIGNED, 0, null, 0, Epoch.NONE, null),
 				new RoleEffect.Drain(30));
 		assertThat(this.effects).noneMatch(RoleEffect.Resign.class::isInstance);
 		feed(new RoleInput.Drained(30));
@@ -134,7 +134,7 @@ class RoleMachineTests {
 		join();
 		SessionLease earlier = new SessionLease(0, 0x9, 1, Duration.ofSeconds(2), Instant.EPOCH, 0);
 		RolePhase before = this.phase;
-		feed(new RoleInput.Claimed(earlier, 30, ownSession()));
+		feed(new RoleInput.Claimed(earlier, 30, ownSession(), Epoch.NONE));
 		assertThat(this.phase).isSameAs(before);
 		assertThat(this.effects).isEmpty();
 	}
@@ -163,7 +163,7 @@ class RoleMachineTests {
 		feed(new RoleInput.SessionLost(this.lease, "expired"));
 		assertThat(this.phase).isEqualTo(new RolePhase.Idle(TransitionReason.SESSION_LOST, new Membership.Relinquished(30, 0xA)));
 		assertThat(this.effects).contains(new RoleEffect.Unwatch(),
-				new RoleEffect.Publish(RoleState.JOINING, TransitionReason.SESSION_LOST, 0, null, 0, 0, null));
+				new RoleEffect.Publish(RoleState.JOINING, TransitionReason.SESSION_LOST, 0, null, 0, Epoch.NONE, null));
 	}
 
 	@Test
@@ -304,7 +304,7 @@ class RoleMachineTests {
 	}
 
 	private RoleInput claimed(long revision) {
-		return new RoleInput.Claimed(this.lease, revision, ownSession());
+		return new RoleInput.Claimed(this.lease, revision, ownSession(), Epoch.NONE);
 	}
 
 	private RoleInput synced(long revision, KeyValue... keyValues) {

@@ -214,9 +214,8 @@ final class SimNode {
 			try {
 				FencingToken token = this.node.fencingToken(role);
 				String activeKey = this.keys.activeKey(role.toLowerCase(java.util.Locale.ROOT));
-				String epochKey = this.keys.epochKey();
-				Compare epoch = (token.epoch() == 0) ? Compare.version(epochKey, Compare.Operator.EQUAL, 0)
-						: Compare.value(epochKey, Compare.Operator.EQUAL, Long.toString(token.epoch()));
+				// the node's own epoch guard, as ActiveStandby.epochGuard builds it
+				Compare epoch = this.node.epochCompare(token);
 				this.gateway.txn(new Txn(List.of(Compare.modRevision(activeKey, Compare.Operator.EQUAL,
 						token.revision()), epoch), List.of(new Operation.Put(WORK_PREFIX + role,
 								Long.toString(token.value()), 0)), List.of()))
