@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.SSLException;
 
@@ -112,14 +113,14 @@ final class JetcdGateway implements EtcdGateway {
 	public Watching watch(String key, String rangeEnd, long fromRevision, WatchListener listener) {
 		WatchOption option = WatchOption.builder().withRange(bytes(rangeEnd)).withRevision(fromRevision).build();
 		AtomicBoolean ended = new AtomicBoolean();
-		Watch.Watcher[] watcher = new Watch.Watcher[1];
+		AtomicReference<Watch.Watcher> watcher = new AtomicReference<>();
 		Runnable end = () -> {
-			Watch.Watcher running = watcher[0];
+			Watch.Watcher running = watcher.get();
 			if (running != null) {
 				running.close();
 			}
 		};
-		watcher[0] = this.watches.watch(bytes(key), option, Watch.listener((WatchResponse response) -> {
+		watcher.set(this.watches.watch(bytes(key), option, Watch.listener((WatchResponse response) -> {
 			if (!ended.get()) {
 				listener.onEvents(header(response), response.getEvents()
 					.stream()
@@ -139,7 +140,11 @@ final class JetcdGateway implements EtcdGateway {
 			if (ended.compareAndSet(false, true)) {
 				listener.onEnded(new EtcdFailure(EtcdFailure.Kind.FAILED, "closed by etcd"));
 			}
-		}));
+		})));
+		if (ended.get()) {
+			// it ended before it was known: jetcd would otherwise resume it on its own
+			end.run();
+		}
 		return () -> {
 			ended.set(true);
 			end.run();

@@ -101,9 +101,32 @@ final class ChaosCluster implements AutoCloseable {
 
 	/**
 	 * Starts a new run of node {@code index} and waits until it has started.
-	 * @param extraArgs further arguments for the node, {@code --name=value}
+	 */
+	void start(int index) {
+		start(index, List.of());
+	}
+
+	/**
+	 * Starts a new run of node {@code index} with further arguments
+	 * ({@code --name=value}), and waits until it has started.
 	 */
 	void start(int index, String... extraArgs) {
+		start(index, List.of(), extraArgs);
+	}
+
+	/**
+	 * Starts a new run of node {@code index} with JVM options of its own, and waits until
+	 * it has started.
+	 */
+	void start(int index, List<String> jvmOptions) {
+		start(index, jvmOptions, new String[0]);
+	}
+
+	/**
+	 * Starts a new run of node {@code index} with JVM options and further arguments, and
+	 * waits until it has started.
+	 */
+	void start(int index, List<String> jvmOptions, String... extraArgs) {
 		Slot slot = this.slots.get(index);
 		slot.runs++;
 		String name = "node" + index + "-run" + slot.runs;
@@ -111,7 +134,9 @@ final class ChaosCluster implements AutoCloseable {
 		slot.control = this.home.resolve(name + ".control");
 		String endpoints = slot.proxies.stream().map((p) -> p.endpoint("http")).collect(Collectors.joining(","));
 		List<String> command = new ArrayList<>(List.of(NodeProcess.javaExecutable(), "-Xmx128m", "-XX:+UseSerialGC",
-				"-XX:TieredStopAtLevel=1", "-cp", classPath(), this.mainClass.getName(),
+				"-XX:TieredStopAtLevel=1"));
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-cp", classPath(), this.mainClass.getName(),
 				"--ha.etcd.endpoints=" + endpoints, "--ha.session.ttl=" + this.ttl.toSeconds() + "s",
 				"--ha.etcd.request-timeout=1s", "--ha.etcd.root-path=" + this.rootPath,
 				"--rootCoord.activeStandby.enabled=true", "--spring.main.banner-mode=off",
