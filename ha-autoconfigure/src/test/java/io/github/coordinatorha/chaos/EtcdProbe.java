@@ -131,6 +131,28 @@ final class EtcdProbe implements AutoCloseable {
 	}
 
 	/**
+	 * The messages of a gRPC method a member has received so far, from
+	 * {@code grpc_server_msg_received_total}: for {@code LeaseKeepAlive}, the keepalives.
+	 */
+	static long receivedMessages(EtcdMember member, String method) {
+		return sum(member.metrics(), "grpc_server_msg_received_total", method);
+	}
+
+	/**
+	 * Waits (10 s at most) until the cluster's members have received {@code count} more
+	 * keepalives than now: nodes that renew their leases at the same pace have each
+	 * renewed, and seen etcd's revision in the answer.
+	 */
+	static void awaitKeepalives(EtcdCluster etcd, int count) {
+		long before = keepalives(etcd);
+		await().atMost(Duration.ofSeconds(10)).until(() -> keepalives(etcd) >= before + count);
+	}
+
+	private static long keepalives(EtcdCluster etcd) {
+		return etcd.members().stream().mapToLong((member) -> receivedMessages(member, "LeaseKeepAlive")).sum();
+	}
+
+	/**
 	 * A gauge of etcd's, such as {@code etcd_debugging_mvcc_watch_stream_total}.
 	 */
 	static long gauge(EtcdMember member, String name) {

@@ -75,6 +75,8 @@ class EtcdRewindTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.cluster.journal(active).hasWrites());
 		// the application goes on writing: etcd's history grows far past the term's revision
 		this.probe.advanceHistory(this.cluster.rootPath() + "/app/", 2000);
+		// the nodes see how far the history went in their keepalives' answers
+		EtcdProbe.awaitKeepalives(this.etcd, 6);
 		long revisionBefore = this.probe.revision();
 		long tokenBefore = this.cluster.journal(active).lastToken();
 
