@@ -95,7 +95,7 @@ class EtcdRewindTests {
 		boolean settled = within(Duration.ofSeconds(30), () -> this.cluster.sessions().size() == 3
 				&& IntStream.range(0, 3).filter((node) -> this.cluster.journal(node).isActive()).count() == 1);
 		int quietAfterMillis = awaitQuiet(resumedAt);
-		int changesAtRest = this.probe.changesDuring(metaPrefix(), Duration.ofSeconds(10));
+		int changesAtRest = this.probe.changesDuring(metaPrefix(), Duration.ofSeconds(6));
 		List<Integer> activeAtRest = IntStream.range(0, 3)
 			.filter((node) -> this.cluster.journal(node).isActive())
 			.boxed()
@@ -119,7 +119,7 @@ class EtcdRewindTests {
 						+ "; writes of the old terms acknowledged after the resume=" + staleWrites.size() + " "
 						+ staleWrites.stream().limit(3).toList() + "; settled=" + settled + ", quiet "
 						+ quietAfterMillis + "ms after the resume; changes under meta/ at rest=" + changesAtRest
-						+ " in 10s (" + changesAtRest * 6 + "/min); took " + (System.nanoTime() - startedAt) / 1_000_000
+						+ " in 6s (" + changesAtRest * 10 + "/min); took " + (System.nanoTime() - startedAt) / 1_000_000
 						+ "ms");
 
 		SoftAssertions softly = new SoftAssertions();
@@ -129,7 +129,7 @@ class EtcdRewindTests {
 		softly.assertThat(idsAfter).as("sessions are the nodes' own")
 			.containsExactlyInAnyOrderElementsOf(nodeIds.stream().map((id) -> "rootcoord-" + id).toList());
 		softly.assertThat(activeAtRest).as("nodes ACTIVE at rest").hasSize(1);
-		softly.assertThat(changesAtRest).as("election writes at rest in 10 s").isLessThanOrEqualTo(1);
+		softly.assertThat(changesAtRest).as("election writes at rest in 6 s").isLessThanOrEqualTo(1);
 		softly.assertThat(staleWrites).as("guarded writes of a term of the old history acknowledged in the new one")
 			.isEmpty();
 		softly.assertThat(tokenAtRest).as("the token at rest against the token before the wipe")

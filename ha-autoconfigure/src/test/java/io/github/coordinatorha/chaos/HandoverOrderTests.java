@@ -8,6 +8,7 @@ import io.github.coordinatorha.test.etcd.EtcdCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -65,8 +66,8 @@ class HandoverOrderTests {
 		long startedAfterStop = this.cluster.journal(first).first("B+", stoppingAt).getAsLong();
 		Figures.report("role-bound order",
 				"handover: old bean stopped " + gapMillis(oldStopped, newStarted)
-						+ "ms before the new one started (slow listener began "
-						+ (slowListener.isPresent() ? gapMillis(slowListener, newStarted) + "ms before" : "-")
+						+ "ms before the new one started (the slow listener began "
+						+ (slowListener.isPresent() ? -gapMillis(slowListener, newStarted) + "ms after it" : "-")
 						+ "); graceful stop: " + gapMillis(stoppedOnStop, startedAfterStop)
 						+ "ms before; took " + (System.nanoTime() - startedAt) / 1_000_000 + "ms");
 
@@ -79,7 +80,12 @@ class HandoverOrderTests {
 			.isLessThan(startedAfterStop);
 	}
 
+	/**
+	 * Long (the call outlasts the handover's answer by design): in the {@code chaos}
+	 * profile only.
+	 */
 	@Test
+	@EnabledIfSystemProperty(named = "chaos.long", matches = "true")
 	void aLongActiveOnlyCallEndsOrIsFencedBeforeTheNextActiveStartsWhenItsDrainOutlastsTheHandoversAnswerAndTheNodeIsTerminated() {
 		long startedAt = System.nanoTime();
 		this.cluster = new ChaosCluster(this.etcd, 2, TTL, DisasterNode.class);
