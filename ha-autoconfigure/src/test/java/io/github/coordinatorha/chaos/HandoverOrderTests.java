@@ -53,7 +53,8 @@ class HandoverOrderTests {
 		long handedOverAt = System.nanoTime();
 		this.cluster.control(first, "handover");
 		await().atMost(Duration.ofSeconds(30))
-			.until(() -> this.cluster.journal(second).first("B+", handedOverAt).isPresent());
+			.until(() -> this.cluster.journal(second).first("B+", handedOverAt).isPresent()
+					&& this.cluster.journal(second).first("SA-", handedOverAt).isPresent());
 		OptionalLong oldStopped = this.cluster.journal(first).first("B-", handedOverAt);
 		long newStarted = this.cluster.journal(second).first("B+", handedOverAt).getAsLong();
 		OptionalLong slowListener = this.cluster.journal(second).first("SA+", handedOverAt);
