@@ -37,7 +37,7 @@ class SharedServerIdCounterTests {
 
 	private static final int ALLOCATORS_EACH = 4;
 
-	private static final int IDS_EACH = 60;
+	private static final int IDS_EACH = 30;
 
 	@Test
 	void milvusAllocatorsAndOursSharingOneCounterNeverHandOutTheSameId() throws Exception {
