@@ -43,6 +43,15 @@ final class EtcdHistory {
 	}
 
 	/**
+	 * Records a revision the history has reached, as a watch event shows it: a term won
+	 * by a transfer, or a write of another node. Every linearizable answer to a request
+	 * sent from now on must be at or above it unless the history is rewound.
+	 */
+	void reached(long revision) {
+		this.highestRevision.accumulateAndGet(revision, Math::max);
+	}
+
+	/**
 	 * Records a linearizable answer to a request sent when the highest revision seen was
 	 * {@code floor}. Linearizability puts every such answer at or above the floor; one
 	 * below it means the history was rewound: the listener hears of it once, and the

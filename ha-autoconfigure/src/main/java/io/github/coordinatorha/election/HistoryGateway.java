@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * An {@link EtcdGateway} that shows every answer's header to the node's
  * {@link EtcdHistory} before passing it on: reads and transactions as linearizable
- * answers, keepalives and watch responses for their raft term.
+ * answers, keepalives and watch responses for their raft term, keepalives and watch
+ * events for the revisions the history has reached.
  */
 final class HistoryGateway implements EtcdGateway {
 
@@ -61,6 +62,8 @@ final class HistoryGateway implements EtcdGateway {
 						+ renewal.header().raftTerm() + ", below term " + this.history.highestRaftTerm(renewal.header().clusterId())
 						+ " already seen: that member no longer leads (etcd#15247), so the answer proves nothing");
 			}
+			// a node at rest makes no read: its keepalives show it how far the history went
+			this.history.reached(renewal.header().revision());
 			return renewal;
 		});
 	}
@@ -82,6 +85,8 @@ final class HistoryGateway implements EtcdGateway {
 			@Override
 			public void onEvents(Header header, List<WatchEvent> events) {
 				HistoryGateway.this.history.raftTerm(header);
+				// a term handed over by a transfer reaches this node through a watch only
+				events.forEach((event) -> HistoryGateway.this.history.reached(event.keyValue().modRevision()));
 				listener.onEvents(header, events);
 			}
 

@@ -2,11 +2,14 @@ package io.github.coordinatorha.chaos;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -30,6 +33,8 @@ final class ChaosCluster implements AutoCloseable {
 
 	private final Duration ttl;
 
+	private final Class<?> mainClass;
+
 	private static final String COUNTER = "chaos/counter";
 
 	private final EtcdCluster etcd;
@@ -50,6 +55,8 @@ final class ChaosCluster implements AutoCloseable {
 
 		Path journal;
 
+		Path control;
+
 		int runs;
 
 		Slot(int index) {
@@ -64,8 +71,17 @@ final class ChaosCluster implements AutoCloseable {
 	}
 
 	ChaosCluster(EtcdCluster etcd, int nodes, Duration ttl) {
+		this(etcd, nodes, ttl, ChaosNode.class);
+	}
+
+	/**
+	 * Nodes that run {@code mainClass} (a node class of this package, such as
+	 * {@link DisasterNode}) rather than {@link ChaosNode}.
+	 */
+	ChaosCluster(EtcdCluster etcd, int nodes, Duration ttl, Class<?> mainClass) {
 		this.etcd = etcd;
 		this.ttl = ttl;
+		this.mainClass = mainClass;
 		try {
 			this.home = Files.createTempDirectory("chaos-");
 		}
@@ -91,25 +107,99 @@ final class ChaosCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Starts a new run of node {@code index} with further arguments
+	 * ({@code --name=value}), and waits until it has started.
+	 */
+	void start(int index, String... extraArgs) {
+		start(index, List.of(), extraArgs);
+	}
+
+	/**
 	 * Starts a new run of node {@code index} with JVM options of its own, and waits until
 	 * it has started.
 	 */
 	void start(int index, List<String> jvmOptions) {
+		start(index, jvmOptions, new String[0]);
+	}
+
+	/**
+	 * Starts a new run of node {@code index} with JVM options and further arguments, and
+	 * waits until it has started.
+	 */
+	void start(int index, List<String> jvmOptions, String... extraArgs) {
 		Slot slot = this.slots.get(index);
 		slot.runs++;
 		String name = "node" + index + "-run" + slot.runs;
 		slot.journal = this.home.resolve(name + ".journal");
+		slot.control = this.home.resolve(name + ".control");
 		String endpoints = slot.proxies.stream().map((p) -> p.endpoint("http")).collect(Collectors.joining(","));
 		List<String> command = new ArrayList<>(List.of(NodeProcess.javaExecutable(), "-Xmx128m", "-XX:+UseSerialGC",
 				"-XX:TieredStopAtLevel=1"));
 		command.addAll(jvmOptions);
-		command.addAll(List.of("-cp", classPath(), ChaosNode.class.getName(),
+		command.addAll(List.of("-cp", classPath(), this.mainClass.getName(),
 				"--ha.etcd.endpoints=" + endpoints, "--ha.session.ttl=" + this.ttl.toSeconds() + "s",
 				"--ha.etcd.request-timeout=1s", "--ha.etcd.root-path=" + this.rootPath,
 				"--rootCoord.activeStandby.enabled=true", "--spring.main.banner-mode=off",
-				"--chaos.journal=" + slot.journal, "--chaos.counter-key=" + this.rootPath + "/" + COUNTER));
+				"--chaos.journal=" + slot.journal, "--chaos.counter-key=" + this.rootPath + "/" + COUNTER,
+				"--chaos.control=" + slot.control));
+		command.addAll(List.of(extraArgs));
 		slot.process = NodeProcess.start(name, command, this.home.resolve(name + ".log"));
-		slot.process.awaitLine("Started ChaosNode", Duration.ofSeconds(60));
+		slot.process.awaitLine("Started " + this.mainClass.getSimpleName(), Duration.ofSeconds(60));
+	}
+
+	/**
+	 * Starts a new run of each node at once, and waits until all have started: JVMs
+	 * start faster side by side than one after another.
+	 * @param extraArgs further arguments for every node
+	 */
+	void startTogether(List<Integer> indexes, String... extraArgs) {
+		List<CompletableFuture<Void>> starting = indexes.stream()
+			.map((index) -> CompletableFuture.runAsync(() -> start(index, extraArgs),
+					(task) -> new Thread(task, "start-node" + index).start()))
+			.toList();
+		CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
+	}
+
+	/**
+	 * Hands a command to the current run of node {@code index}, which a
+	 * {@link DisasterNode} reads from its control file.
+	 */
+	void control(int index, String command) {
+		try {
+			Files.writeString(this.slots.get(index).control, command + "\n", StandardCharsets.UTF_8,
+					StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * The proxy through which node {@code node} reaches etcd member {@code member}.
+	 */
+	TcpProxy proxy(int node, int member) {
+		return this.slots.get(node).proxies.get(member);
+	}
+
+	/**
+	 * The etcd root path of the nodes: every key they write is under it.
+	 */
+	String rootPath() {
+		return this.rootPath;
+	}
+
+	/**
+	 * The temporary folder of the run: journals, logs, control files.
+	 */
+	Path home() {
+		return this.home;
+	}
+
+	/**
+	 * Every line the current run of node {@code index} has printed so far.
+	 */
+	List<String> output(int index) {
+		return this.slots.get(index).process.lines();
 	}
 
 	private static String classPath() {

@@ -24,6 +24,11 @@ public final class EtcdCluster implements AutoCloseable {
 
 	private final List<EtcdMember> members = new ArrayList<>();
 
+	/**
+	 * One proxy in front of each member's peer port, or none.
+	 */
+	private final List<TcpProxy> peerProxies = new ArrayList<>();
+
 	private String token;
 
 	private final ClientTls tls;
@@ -37,6 +42,11 @@ public final class EtcdCluster implements AutoCloseable {
 	}
 
 	private EtcdCluster(int size, ClientTls tls, int heartbeatMillis, int electionTimeoutMillis) {
+		this(size, tls, heartbeatMillis, electionTimeoutMillis, false);
+	}
+
+	private EtcdCluster(int size, ClientTls tls, int heartbeatMillis, int electionTimeoutMillis,
+			boolean peerProxies) {
 		this.tls = tls;
 		this.raftTimings = List.of("--heartbeat-interval", Integer.toString(heartbeatMillis), "--election-timeout",
 				Integer.toString(electionTimeoutMillis));
@@ -48,8 +58,15 @@ public final class EtcdCluster implements AutoCloseable {
 		}
 		this.token = "t-" + System.nanoTime();
 		for (int i = 0; i < size; i++) {
-			this.members.add(new EtcdMember("n" + (i + 1), Ports.free(), Ports.free(), this.home, this::memberFlags,
-					(tls != null) ? "https" : "http"));
+			int peerPort = Ports.free();
+			int advertisedPeerPort = peerPort;
+			if (peerProxies) {
+				TcpProxy proxy = TcpProxy.to(peerPort);
+				this.peerProxies.add(proxy);
+				advertisedPeerPort = proxy.port();
+			}
+			this.members.add(new EtcdMember("n" + (i + 1), Ports.free(), peerPort, advertisedPeerPort, this.home,
+					this::memberFlags, (tls != null) ? "https" : "http"));
 		}
 		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
 	}
@@ -83,6 +100,18 @@ public final class EtcdCluster implements AutoCloseable {
 	 */
 	public static EtcdCluster startWithRaftTimings(int size, int heartbeatMillis, int electionTimeoutMillis) {
 		return start(new EtcdCluster(size, null, heartbeatMillis, electionTimeoutMillis));
+	}
+
+	/**
+	 * Starts a cluster whose members reach each other through a {@link TcpProxy} in front
+	 * of each member's peer port, so that a test can {@linkplain #isolate(int) cut one
+	 * member off} from the others while clients still reach it, and waits until every
+	 * member answers.
+	 * @param size the number of members
+	 * @return the cluster
+	 */
+	public static EtcdCluster startWithPeerProxies(int size) {
+		return start(new EtcdCluster(size, null, 50, 500, true));
 	}
 
 	/**
@@ -194,6 +223,115 @@ public final class EtcdCluster implements AutoCloseable {
 		this.members.forEach(EtcdMember::wipeData);
 		this.token = "t-" + System.nanoTime();
 		startAll();
+	}
+
+	/**
+	 * Kills every member, deletes all data and starts them again with the same flags, as
+	 * an operator who lost the data and started etcd as before would: the cluster has the
+	 * same cluster ID as before, and its revisions and raft terms start again from the
+	 * beginning. {@link #wipe()} makes a cluster with a new ID instead.
+	 */
+	public void wipeKeepingClusterId() {
+		killAll();
+		this.members.forEach(EtcdMember::wipeData);
+		startAll();
+	}
+
+	/**
+	 * Saves a snapshot of the data, as {@code etcdctl snapshot save} does, from the first
+	 * running member.
+	 * @param file where the snapshot goes; it must not exist
+	 */
+	public void snapshot(Path file) {
+		EtcdMember member = this.members.stream()
+			.filter(EtcdMember::isRunning)
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("No etcd member runs to take a snapshot from"));
+		EtcdctlResult result = run(List.of(member.clientEndpoint()), "snapshot", "save", file.toString());
+		if (!result.succeeded()) {
+			throw new IllegalStateException("etcdctl snapshot save failed (" + result.exitCode() + "): "
+					+ result.stderr());
+		}
+	}
+
+	/**
+	 * Restores a single-member cluster from a snapshot, as an operator does after losing
+	 * the data: kills the member, deletes its data, runs {@code etcdctl snapshot restore}
+	 * with the member's name, peer URL and the cluster's token (so the restored cluster
+	 * has the same cluster ID), and starts it on the same ports. The keys, leases and
+	 * revision are those of the snapshot; raft terms start again from the beginning.
+	 * @param file a snapshot from {@link #snapshot(Path)}
+	 */
+	public void restore(Path file) {
+		if (this.members.size() != 1) {
+			throw new IllegalStateException("restore(Path) restores a single-member cluster; this one has "
+					+ this.members.size() + " members");
+		}
+		EtcdMember member = this.members.get(0);
+		member.kill();
+		member.wipeData();
+		EtcdctlResult result = run(List.of(member.clientEndpoint()), "snapshot", "restore", file.toString(), "--name",
+				member.name(), "--data-dir", member.dataDir().toString(), "--initial-cluster",
+				member.name() + "=" + member.peerUrl(), "--initial-cluster-token", this.token,
+				"--initial-advertise-peer-urls", member.peerUrl());
+		if (!result.succeeded()) {
+			throw new IllegalStateException("etcdctl snapshot restore failed (" + result.exitCode() + "): "
+					+ result.stderr());
+		}
+		startAll();
+	}
+
+	/**
+	 * Cuts one member off from the others (a cluster from
+	 * {@link #startWithPeerProxies(int)}): every connection between it and another member
+	 * is closed, and every new one, either way; clients still reach it. Cut off from the
+	 * majority, it loses its leader within an election timeout, while the others keep
+	 * theirs.
+	 * @param index the member, from 0
+	 */
+	public void isolate(int index) {
+		if (this.peerProxies.isEmpty()) {
+			throw new IllegalStateException("Members can be cut off only in a cluster started with startWithPeerProxies");
+		}
+		// etcd names the sender in a header on every request to a peer, on the connections
+		// the member opens to the others as on those they open to it
+		String sender = "X-Server-From: " + Long.toHexString(memberId(this.members.get(index)));
+		for (int i = 0; i < this.peerProxies.size(); i++) {
+			if (i == index) {
+				this.peerProxies.get(i).drop();
+			}
+			else {
+				this.peerProxies.get(i).dropConnectionsSending(sender);
+			}
+		}
+	}
+
+	/**
+	 * Lets every member reach the others again after {@link #isolate(int)}.
+	 */
+	public void reconnect() {
+		this.peerProxies.forEach(TcpProxy::pass);
+	}
+
+	/**
+	 * Whether a member knows a leader now, as it answers {@code etcdctl endpoint status}.
+	 * @param index the member, from 0
+	 * @return {@code false} if it knows none, or does not answer
+	 */
+	public boolean hasLeader(int index) {
+		EtcdctlResult status = run(List.of(this.members.get(index).clientEndpoint()), "endpoint", "status", "-w",
+				"json");
+		String leader = status.succeeded() ? field(status.stdout(), "leader") : null;
+		return leader != null && !leader.isEmpty() && !leader.equals("0");
+	}
+
+	private long memberId(EtcdMember member) {
+		EtcdctlResult status = run(List.of(member.clientEndpoint()), "endpoint", "status", "-w", "json");
+		String id = status.succeeded() ? field(status.stdout(), "member_id") : null;
+		if (id == null || id.isEmpty()) {
+			throw new IllegalStateException("etcd member " + member + " did not tell its ID: " + status.stderr());
+		}
+		return Long.parseUnsignedLong(id);
 	}
 
 	/**
@@ -355,6 +493,7 @@ public final class EtcdCluster implements AutoCloseable {
 	@Override
 	public void close() {
 		killQuietly();
+		this.peerProxies.forEach(TcpProxy::close);
 		TempFiles.delete(this.home);
 		try {
 			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);

@@ -1,6 +1,10 @@
 package io.github.coordinatorha.test.etcd;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +18,15 @@ import java.util.function.Supplier;
  */
 public final class EtcdMember {
 
+	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
 	private final String name;
 
 	private final int clientPort;
 
 	private final int peerPort;
+
+	private final int advertisedPeerPort;
 
 	private final Path dataDir;
 
@@ -32,10 +40,20 @@ public final class EtcdMember {
 
 	EtcdMember(String name, int clientPort, int peerPort, Path home, Supplier<List<String>> clusterFlags,
 			String scheme) {
+		this(name, clientPort, peerPort, peerPort, home, clusterFlags, scheme);
+	}
+
+	/**
+	 * A member that listens for its peers on {@code peerPort} and tells them to reach it on
+	 * {@code advertisedPeerPort}, where a proxy in front of it may listen.
+	 */
+	EtcdMember(String name, int clientPort, int peerPort, int advertisedPeerPort, Path home,
+			Supplier<List<String>> clusterFlags, String scheme) {
 		this.name = name;
 		this.scheme = scheme;
 		this.clientPort = clientPort;
 		this.peerPort = peerPort;
+		this.advertisedPeerPort = advertisedPeerPort;
 		this.dataDir = home.resolve(name + ".etcd");
 		this.logFile = home.resolve(name + ".log");
 		this.clusterFlags = clusterFlags;
@@ -74,8 +92,19 @@ public final class EtcdMember {
 		return this.peerPort;
 	}
 
+	/**
+	 * The peer URL the member advertises, and the other members use.
+	 */
 	String peerUrl() {
+		return "http://127.0.0.1:" + this.advertisedPeerPort;
+	}
+
+	private String listenPeerUrl() {
 		return "http://127.0.0.1:" + this.peerPort;
+	}
+
+	Path dataDir() {
+		return this.dataDir;
 	}
 
 	/**
@@ -104,7 +133,7 @@ public final class EtcdMember {
 		List<String> command = new ArrayList<>();
 		command.add(EtcdBinaries.etcd().toString());
 		command.addAll(List.of("--name", this.name, "--data-dir", this.dataDir.toString(), "--listen-client-urls",
-				clientEndpoint(), "--advertise-client-urls", clientEndpoint(), "--listen-peer-urls", peerUrl(),
+				clientEndpoint(), "--advertise-client-urls", clientEndpoint(), "--listen-peer-urls", listenPeerUrl(),
 				"--initial-advertise-peer-urls", peerUrl(), "--logger", "zap"));
 		command.addAll(this.clusterFlags.get());
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -151,6 +180,36 @@ public final class EtcdMember {
 	 */
 	public synchronized void resume() {
 		ProcessSignals.send(pid(), "CONT");
+	}
+
+	/**
+	 * etcd's metrics in Prometheus's text format, as {@code /metrics} on the client URL
+	 * serves them, for example {@code etcd_debugging_mvcc_watch_stream_total} or
+	 * {@code grpc_server_started_total}. Plain HTTP members only.
+	 * @return the text
+	 * @throws IllegalStateException if the member does not answer
+	 */
+	public String metrics() {
+		if (!this.scheme.equals("http")) {
+			throw new IllegalStateException("Metrics are read from plain HTTP members only, not " + clientEndpoint());
+		}
+		HttpRequest request = HttpRequest.newBuilder(URI.create(clientEndpoint() + "/metrics"))
+			.timeout(Duration.ofSeconds(5))
+			.build();
+		try {
+			HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() != 200) {
+				throw new IllegalStateException("etcd member " + this + " answered /metrics with " + response.statusCode());
+			}
+			return response.body();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("etcd member " + this + " did not serve /metrics", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while reading the metrics of " + this, ex);
+		}
 	}
 
 	/**

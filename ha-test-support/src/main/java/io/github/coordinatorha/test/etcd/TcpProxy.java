@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
@@ -15,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on loopback between a client and one server, which a test turns into a
@@ -40,6 +42,15 @@ public final class TcpProxy implements AutoCloseable {
 	private volatile long delayNanos;
 
 	private volatile boolean closed;
+
+	/**
+	 * Connections whose client has sent this are closed, or {@code null}.
+	 */
+	private volatile String refusedMarker;
+
+	private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+
+	private final AtomicLong bytesToServer = new AtomicLong();
 
 	private final Object flow = new Object();
 
@@ -86,7 +97,32 @@ public final class TcpProxy implements AutoCloseable {
 	 * Traffic flows again; connections made from now on reach the server.
 	 */
 	public void pass() {
+		this.refusedMarker = null;
 		switchTo(Mode.PASS, 0);
+	}
+
+	/**
+	 * Closes every connection whose client has sent {@code marker} among its first bytes,
+	 * now and from now on, until {@link #pass()}; other connections pass. For example
+	 * {@code X-Server-From: <member ID>}, the header etcd puts on every request to a peer,
+	 * cuts one member's connections to this peer and leaves the others'.
+	 * @param marker the text, in the first 8 KiB a client sends
+	 */
+	public void dropConnectionsSending(String marker) {
+		this.refusedMarker = marker;
+		for (Connection connection : this.connections) {
+			if (connection.sent(marker)) {
+				connection.close();
+			}
+		}
+	}
+
+	/**
+	 * How many bytes clients have sent through to the server so far.
+	 * @return the count
+	 */
+	public long bytesToServer() {
+		return this.bytesToServer.get();
 	}
 
 	/**
@@ -160,8 +196,10 @@ public final class TcpProxy implements AutoCloseable {
 				return;
 			}
 			Socket upstream = connect();
-			start(() -> copy(client, upstream));
-			start(() -> copy(upstream, client));
+			Connection connection = new Connection(client, upstream);
+			this.connections.add(connection);
+			start(() -> copy(client, upstream, connection));
+			start(() -> copy(upstream, client, null));
 		}
 		catch (IOException ex) {
 			// the server is down: the client's connection ends
@@ -189,7 +227,7 @@ public final class TcpProxy implements AutoCloseable {
 	 * Reads one direction and hands each chunk, stamped with the time it is due, to a
 	 * writer of its own: a delay adds latency to every chunk without slowing the flow.
 	 */
-	private void copy(Socket from, Socket to) {
+	private void copy(Socket from, Socket to, Connection fromClient) {
 		BlockingQueue<Chunk> chunks = new LinkedBlockingQueue<>();
 		start(() -> forward(chunks, to));
 		try (from) {
@@ -197,8 +235,15 @@ public final class TcpProxy implements AutoCloseable {
 			byte[] buffer = new byte[16 * 1024];
 			int read;
 			while ((read = in.read(buffer)) >= 0) {
+				if (fromClient != null && fromClient.refuses(buffer, read, this.refusedMarker)) {
+					fromClient.close();
+					break;
+				}
 				if (!awaitFlow()) {
 					break;
+				}
+				if (fromClient != null) {
+					this.bytesToServer.addAndGet(read);
 				}
 				long delay = (this.mode == Mode.DELAY) ? this.delayNanos : 0;
 				chunks.put(new Chunk(System.nanoTime() + delay, Arrays.copyOf(buffer, read)));
@@ -212,8 +257,52 @@ public final class TcpProxy implements AutoCloseable {
 		}
 		finally {
 			this.sockets.remove(from);
+			if (fromClient != null) {
+				this.connections.remove(fromClient);
+			}
 			chunks.add(Chunk.END);
 		}
+	}
+
+	/**
+	 * A client's connection and the one to the server it was joined to, with the first
+	 * bytes the client sent.
+	 */
+	private static final class Connection {
+
+		private static final int HEAD_LIMIT = 8 * 1024;
+
+		private final Socket client;
+
+		private final Socket upstream;
+
+		private final StringBuilder head = new StringBuilder();
+
+		Connection(Socket client, Socket upstream) {
+			this.client = client;
+			this.upstream = upstream;
+		}
+
+		/**
+		 * Records what the client sent and tells whether it has sent {@code marker}.
+		 */
+		synchronized boolean refuses(byte[] data, int length, String marker) {
+			if (this.head.length() < HEAD_LIMIT) {
+				this.head.append(new String(data, 0, Math.min(length, HEAD_LIMIT - this.head.length()),
+						StandardCharsets.ISO_8859_1));
+			}
+			return marker != null && this.head.indexOf(marker) >= 0;
+		}
+
+		synchronized boolean sent(String marker) {
+			return this.head.indexOf(marker) >= 0;
+		}
+
+		void close() {
+			closeQuietly(this.client);
+			closeQuietly(this.upstream);
+		}
+
 	}
 
 	private void forward(BlockingQueue<Chunk> chunks, Socket to) {
