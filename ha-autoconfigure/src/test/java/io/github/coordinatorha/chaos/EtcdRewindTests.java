@@ -308,8 +308,14 @@ class EtcdRewindTests {
 		return this.cluster.rootPath() + "/meta/";
 	}
 
+	/**
+	 * The epoch number in the epoch key (which the first claim of a history marks after a
+	 * space).
+	 */
 	private long epoch() {
-		return this.probe.value(metaPrefix() + "ha-epoch").map(Long::parseLong).orElse(0L);
+		return this.probe.value(metaPrefix() + "ha-epoch")
+			.map((value) -> Long.parseLong(value.strip().split("\\s+")[0]))
+			.orElse(0L);
 	}
 
 	/**
