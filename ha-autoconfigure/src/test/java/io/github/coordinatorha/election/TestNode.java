@@ -2,6 +2,7 @@ package io.github.coordinatorha.election;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,7 +16,9 @@ import io.github.coordinatorha.test.etcd.EtcdCluster;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -96,6 +99,19 @@ final class TestNode implements AutoCloseable {
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@ImportAutoConfiguration(ActiveStandbyAutoConfiguration.class)
 	static class NodeConfiguration {
+
+		/**
+		 * The application's build-info, for a node whose sessions carry a version of its
+		 * own: {@code spring.application.version} cannot be set per node, since Spring
+		 * Boot's own value (the jar of the test runner) wins over default properties.
+		 */
+		@Bean
+		@ConditionalOnProperty("test.build-version")
+		BuildProperties buildProperties(Environment environment) {
+			Properties build = new Properties();
+			build.setProperty("version", environment.getRequiredProperty("test.build-version"));
+			return new BuildProperties(build);
+		}
 
 		@Bean
 		EventRecorder eventRecorder(Environment environment) {
