@@ -121,4 +121,18 @@ public interface ActiveStandby {
 	 */
 	Handover handOver(String role);
 
+	/**
+	 * Hands the role over to the standby with {@code serverId}, as
+	 * {@link #handOver(String)} does for the best one. Naming a server ID that has no
+	 * live session for the role, this node's own among them, changes nothing and answers
+	 * {@link Handover.Outcome#NOT_A_CANDIDATE}.
+	 * @param role the role's name
+	 * @param serverId the server ID of the standby to hand the role to
+	 * @return what happened
+	 * @throws IllegalArgumentException if the role is not configured or the server ID is
+	 * not positive
+	 * @since 0.2.0
+	 */
+	Handover handOver(String role, long serverId);
+
 }

@@ -26,8 +26,9 @@ public record Handover(String role, Outcome outcome, long successorServerId, Str
 	public enum Outcome {
 
 		/**
-		 * This node resigned; the standby named takes over at once. This node stays a
-		 * candidate, at the back of the queue.
+		 * This node gave the role up: to the standby named, in one write (or, for a
+		 * standby of an older version, by resigning: it takes over at once). This node
+		 * stays a candidate, at the back of the queue.
 		 */
 		HANDED_OVER,
 
@@ -41,6 +42,13 @@ public record Handover(String role, Outcome outcome, long successorServerId, Str
 		 * with no one to serve it.
 		 */
 		NO_STANDBY,
+
+		/**
+		 * Nothing was done: the server ID named has no live session for the role that
+		 * could take it.
+		 * @since 0.2.0
+		 */
+		NOT_A_CANDIDATE,
 
 		/**
 		 * Nothing was done: the role has active-standby disabled.

@@ -64,6 +64,13 @@ public enum TransitionReason {
 	 * carries a larger fencing token than every term before.
 	 * @since 0.2.0
 	 */
-	ETCD_REWOUND
+	ETCD_REWOUND,
+
+	/**
+	 * This node, while active, handed the role on its own to a standby that ranks above
+	 * it under the role's successor policy ({@code preempt: true}).
+	 * @since 0.2.0
+	 */
+	PREEMPTED
 
 }

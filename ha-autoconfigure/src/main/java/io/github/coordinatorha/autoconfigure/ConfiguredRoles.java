@@ -68,14 +68,14 @@ public final class ConfiguredRoles {
 		for (String coordinator : COORDINATORS) {
 			CoordinatorProperties toggle = binder.bind(kebab(coordinator), CoordinatorProperties.class)
 				.orElseGet(CoordinatorProperties::new);
-			known.add(new RoleDefinition(coordinator, enabled(coordinator, toggle)));
+			known.add(definition(coordinator, enabled(coordinator, toggle), toggle));
 			if (toggle.getActiveStandby().getEnabled() != null || toggle.getEnableActiveStandby() != null) {
 				configured.add(coordinator);
 			}
 		}
 		custom.forEach((name, toggle) -> {
 			validateName(name, known.stream().map(RoleDefinition::name).toList());
-			known.add(new RoleDefinition(name, enabled("ha.roles." + name, toggle)));
+			known.add(definition(name, enabled("ha.roles." + name, toggle), toggle));
 			configured.add(name);
 		});
 		return new ConfiguredRoles(known, configured);
@@ -115,6 +115,12 @@ public final class ConfiguredRoles {
 	 */
 	public boolean anyActiveStandby() {
 		return this.known.stream().anyMatch(RoleDefinition::activeStandby);
+	}
+
+	private static RoleDefinition definition(String name, boolean activeStandby, CoordinatorProperties toggle) {
+		CoordinatorProperties.ActiveStandby settings = toggle.getActiveStandby();
+		return new RoleDefinition(name, activeStandby, settings.getSuccessor(), settings.getPriority(),
+				settings.isPreempt());
 	}
 
 	private static boolean enabled(String prefix, CoordinatorProperties toggle) {

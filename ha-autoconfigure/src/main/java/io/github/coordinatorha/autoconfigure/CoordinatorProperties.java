@@ -1,5 +1,7 @@
 package io.github.coordinatorha.autoconfigure;
 
+import io.github.coordinatorha.election.SuccessorPolicy;
+
 /**
  * The active-standby toggle of one role, for example under {@code rootCoord}. Both
  * Milvus spellings are accepted: {@code rootCoord.activeStandby.enabled} (Helm values)
@@ -42,12 +44,58 @@ public class CoordinatorProperties {
 		 */
 		private Boolean enabled;
 
+		/**
+		 * Which candidate takes the role when its active gives it up, and which standby
+		 * competes first when it has no active: oldest (the one that has waited longest),
+		 * priority (the highest priority, ties to the oldest) or newest-version (the
+		 * newest version in the session, so that a rolling upgrade hands the role to an
+		 * upgraded node; ties to the oldest). Every node of the role should say the same.
+		 */
+		private SuccessorPolicy successor = SuccessorPolicy.OLDEST;
+
+		/**
+		 * This node's priority for the role, for the priority successor policy: higher
+		 * goes first.
+		 */
+		private int priority;
+
+		/**
+		 * Whether this node, while active, hands the role over on its own, gracefully,
+		 * to a standby that ranks above it under the successor policy once that standby
+		 * has been eligible for a while (at least twice the session TTL).
+		 */
+		private boolean preempt;
+
 		public Boolean getEnabled() {
 			return this.enabled;
 		}
 
 		public void setEnabled(Boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public SuccessorPolicy getSuccessor() {
+			return this.successor;
+		}
+
+		public void setSuccessor(SuccessorPolicy successor) {
+			this.successor = successor;
+		}
+
+		public int getPriority() {
+			return this.priority;
+		}
+
+		public void setPriority(int priority) {
+			this.priority = priority;
+		}
+
+		public boolean isPreempt() {
+			return this.preempt;
+		}
+
+		public void setPreempt(boolean preempt) {
+			this.preempt = preempt;
 		}
 
 	}

@@ -30,7 +30,10 @@ final class EtcdClients {
 		// Fail fast rather than wait for a connection, and let jetcd retry nothing: the
 		// election retries on its own schedule, within its own deadlines, and logs once per
 		// change; the failure's cause (a refused certificate, say) reaches the status.
-		ClientBuilder builder = Client.builder().endpoints(endpoints).waitForReady(false).retryMaxAttempts(0);
+		ClientBuilder builder = Client.builder().endpoints(endpoints).waitForReady(false).retryMaxAttempts(0)
+			// Every call requires a leader: a member cut off from the majority answers with an
+			// error ("no leader") instead of a watch that falls silent or a stale keepalive.
+			.header("hasleader", "true");
 		credentials(details, builder);
 		if (tls(etcd, endpoints)) {
 			SslBundle bundle = bundle(etcd.getSsl().getBundle(), sslBundles);

@@ -71,6 +71,7 @@ final class PropertySpellings {
 					kebab.toUpperCase(Locale.ROOT).replace("-", "") + "_ACTIVESTANDBY_ENABLED", coordinator);
 			add(kebab + ".enable-active-standby", coordinator + ".enableActiveStandby",
 					kebab.toUpperCase(Locale.ROOT).replace('-', '_') + "_ENABLE_ACTIVE_STANDBY", coordinator);
+			addSuccession(kebab, coordinator, kebab.toUpperCase(Locale.ROOT).replace("-", ""), coordinator);
 		}
 		for (String role : customRoles) {
 			String prefix = "ha.roles." + role;
@@ -79,6 +80,7 @@ final class PropertySpellings {
 					role);
 			add(prefix + ".enable-active-standby", prefix + ".enableActiveStandby", env + "_ENABLEACTIVESTANDBY",
 					role);
+			addSuccession(prefix, prefix, env, role);
 		}
 		for (String name : haProperties()) {
 			add(name, name, name.toUpperCase(Locale.ROOT).replace(".", "_").replace("-", ""), null);
@@ -103,6 +105,13 @@ final class PropertySpellings {
 					spellings.check(name, enumerable.getProperty(name), env);
 				}
 			}
+		}
+	}
+
+	private void addSuccession(String prefix, String display, String env, String role) {
+		for (String key : new String[] { "successor", "priority", "preempt" }) {
+			add(prefix + ".active-standby." + key, display + ".activeStandby." + key,
+					env + "_ACTIVESTANDBY_" + key.toUpperCase(Locale.ROOT), role);
 		}
 	}
 

@@ -24,6 +24,10 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
@@ -32,14 +36,19 @@ import org.springframework.util.Assert;
  * This node in the election, started and stopped with the application context: its
  * session in etcd and one election per role.
  * <p>
- * It starts after the web server, so the address it advertises already serves, and
- * stops before the web server drains: each active role lets its work end and steps
- * down, then the node revokes its lease, which deletes its ACTIVE keys at once so a
- * standby takes over in milliseconds rather than after a TTL.
+ * It starts after the web server, so the address it advertises already serves. It lets
+ * its roles go at the first moment of shutdown (the {@code ContextClosedEvent}), before
+ * other lifecycle beans stop and before the web server drains: each active role lets
+ * its work end and gives the role to its successor in one etcd write; then the node
+ * revokes its lease, which deletes its sessions (and the ACTIVE key of a role no
+ * successor could take) at once, so a standby takes over in milliseconds rather than
+ * after a TTL.
  *
  * @since 0.1.0
  */
-public final class ElectionNode implements ActiveStandby, SmartLifecycle, DisposableBean {
+public final class ElectionNode
+		implements ActiveStandby, SmartLifecycle, DisposableBean, ApplicationListener<ContextClosedEvent>,
+		ApplicationContextAware {
 
 	/**
 	 * The lifecycle phase: after the web server starts (it starts in
@@ -64,6 +73,8 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 	private final ReentrantLock lifecycleLock = new ReentrantLock();
 
 	private volatile boolean running;
+
+	private volatile @Nullable ApplicationContext context;
 
 	/**
 	 * Creates a node.
@@ -111,9 +122,12 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 				Lane lane = lanes.role(definition.name());
 				RoleAnnouncer announcer = new RoleAnnouncer(definition.name(), roleKeys.serverName(), lane, events, this,
 						observer, session::serverId);
-				RoleActor actor = new RoleActor(definition.name(), roleKeys, new RoleStore(etcd, roleKeys, identity),
-						lane, announcer, session, observer, settings.requestTimeout(), trace);
+				Candidacy candidacy = definition.candidacy();
+				RoleActor actor = new RoleActor(definition.name(), roleKeys,
+						new RoleStore(etcd, roleKeys, identity, candidacy), lane, announcer, session, observer,
+						settings.requestTimeout(), candidacy, trace);
 				session.addListener(actor);
+				session.addProbe(actor::probe);
 				epochs.addListener(actor);
 				roles.put(definition.name(), actor);
 			}
@@ -199,15 +213,24 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 
 	@Override
 	public Handover handOver(String role) {
-		return role(role).handOver();
+		return role(role).handOver(0);
+	}
+
+	@Override
+	public Handover handOver(String role, long serverId) {
+		if (serverId <= 0) {
+			throw new IllegalArgumentException("A server ID is positive, got " + serverId
+					+ "; omit it to hand the role to the best standby");
+		}
+		return role(role).handOver(serverId);
 	}
 
 	/**
 	 * Asks for a handover of an elected role without waiting for the answer.
 	 */
-	CompletableFuture<Handover> requestHandOver(String role) {
-		return (role(role) instanceof RoleActor actor) ? actor.requestHandOver()
-				: CompletableFuture.completedFuture(role(role).handOver());
+	CompletableFuture<Handover> requestHandOver(String role, long serverId) {
+		return (role(role) instanceof RoleActor actor) ? actor.requestHandOver(serverId)
+				: CompletableFuture.completedFuture(role(role).handOver(serverId));
 	}
 
 	private RoleHandle role(String name) {
@@ -219,6 +242,24 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 					+ " case-sensitive");
 		}
 		return role;
+	}
+
+	@Override
+	public void setApplicationContext(ApplicationContext context) {
+		this.context = context;
+	}
+
+	/**
+	 * Starts letting the roles go at the first moment of shutdown, before any lifecycle
+	 * bean stops and before the web server drains: an active role's work ends and the
+	 * role goes to its successor while the application still serves; {@link #stop()}
+	 * then waits for that.
+	 */
+	@Override
+	public void onApplicationEvent(ContextClosedEvent event) {
+		if (this.running && event.getApplicationContext() == this.context) {
+			stopRoles();
+		}
 	}
 
 	@Override
@@ -260,9 +301,7 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 				logger.warn("The roles of this node did not let go within " + bound.toSeconds()
 						+ "s; closing the session anyway");
 			}
-			if (this.session != null) {
-				this.session.stop().get(this.requestTimeout.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
-			}
+			closeSession().get(this.requestTimeout.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
 			this.roles.values().forEach((role) -> role.close(LISTENER_SHUTDOWN_TIMEOUT));
 		}
 		catch (InterruptedException ex) {
@@ -290,6 +329,9 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 	 * @return completes when etcd has answered, or could not
 	 */
 	CompletableFuture<Void> closeSession() {
+		if (this.epochs != null) {
+			this.epochs.stop();
+		}
 		return (this.session != null) ? this.session.stop() : CompletableFuture.completedFuture(null);
 	}
 

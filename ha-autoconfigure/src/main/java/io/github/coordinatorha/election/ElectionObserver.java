@@ -37,9 +37,11 @@ public interface ElectionObserver {
 	}
 
 	/**
-	 * This node took a role over after seeing the previous active's key go.
+	 * This node took a role over after seeing the previous active's key go, or after its
+	 * predecessor handed the role to it.
 	 * @param role the role
-	 * @param sinceActiveKeyDeleted from seeing the ACTIVE key's deletion to being ACTIVE
+	 * @param sinceActiveKeyDeleted from seeing the ACTIVE key's deletion (or the key
+	 * handed to this node) to being ACTIVE
 	 */
 	default void tookOver(String role, Duration sinceActiveKeyDeleted) {
 	}

@@ -112,6 +112,16 @@ final class EpochKeeper implements SessionListener, EtcdHistory.Listener {
 	}
 
 	/**
+	 * Stops reading and watching the epoch key, at the node's stop.
+	 */
+	void stop() {
+		this.lane.execute(() -> {
+			this.lease = null;
+			unwatch();
+		});
+	}
+
+	/**
 	 * Raises the epoch past {@code epoch}, unless it is past it already; from any
 	 * thread.
 	 */

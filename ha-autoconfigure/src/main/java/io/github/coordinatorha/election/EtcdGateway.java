@@ -74,6 +74,15 @@ interface EtcdGateway {
 	Watching watch(String key, String rangeEnd, long fromRevision, WatchListener listener);
 
 	/**
+	 * The version of the etcd server the first endpoint names, for a warning about known
+	 * bugs; {@code null} when unknown.
+	 * @return the version, for example {@code 3.4.23}
+	 */
+	default CompletableFuture<@Nullable String> serverVersion() {
+		return CompletableFuture.completedFuture(null);
+	}
+
+	/**
 	 * What an etcd response says of the member that answered.
 	 *
 	 * @param revision the store's revision when the request was served

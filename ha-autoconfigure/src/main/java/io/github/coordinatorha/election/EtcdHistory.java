@@ -56,8 +56,21 @@ final class EtcdHistory {
 		}
 		long highest = this.highestRevision.get();
 		if (highest >= floor && this.highestRevision.compareAndSet(highest, header.revision())) {
+			// the rewound history counts its raft terms afresh too
+			this.highestRaftTerms.clear();
+			raftTerm(header);
 			this.listener.rewound(header.revision(), highest);
 		}
+	}
+
+	/**
+	 * Records an answer that went through raft (a transaction, a lease grant): it comes
+	 * from the cluster's leader, so its term is the cluster's. A term below the highest
+	 * seen means the cluster started its terms again (wiped, or restored, under the same
+	 * cluster ID): the highest becomes that term.
+	 */
+	void committed(Header header) {
+		this.highestRaftTerms.put(header.clusterId(), header.raftTerm());
 	}
 
 	/**

@@ -36,6 +36,7 @@ final class HistoryGateway implements EtcdGateway {
 		long floor = this.history.floor();
 		return this.etcd.txn(txn).thenApply((result) -> {
 			this.history.linearizable(result.header(), floor);
+			this.history.committed(result.header());
 			return result;
 		});
 	}
@@ -43,7 +44,7 @@ final class HistoryGateway implements EtcdGateway {
 	@Override
 	public CompletableFuture<LeaseGrant> grant(long ttlSeconds) {
 		return this.etcd.grant(ttlSeconds).thenApply((grant) -> {
-			this.history.raftTerm(grant.header());
+			this.history.committed(grant.header());
 			return grant;
 		});
 	}
@@ -69,6 +70,11 @@ final class HistoryGateway implements EtcdGateway {
 	@Override
 	public CompletableFuture<Header> revoke(long leaseId) {
 		return this.etcd.revoke(leaseId);
+	}
+
+	@Override
+	public CompletableFuture<@Nullable String> serverVersion() {
+		return this.etcd.serverVersion();
 	}
 
 	@Override

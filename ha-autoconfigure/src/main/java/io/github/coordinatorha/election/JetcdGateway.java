@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.SSLException;
 
@@ -44,6 +45,8 @@ final class JetcdGateway implements EtcdGateway {
 
 	private final Watch watches;
 
+	private final io.etcd.jetcd.Maintenance maintenance;
+
 	private final Duration requestTimeout;
 
 	private final String endpoints;
@@ -58,6 +61,7 @@ final class JetcdGateway implements EtcdGateway {
 		this.kv = client.getKVClient();
 		this.leases = client.getLeaseClient();
 		this.watches = client.getWatchClient();
+		this.maintenance = client.getMaintenanceClient();
 		this.requestTimeout = requestTimeout;
 		this.endpoints = endpoints;
 	}
@@ -98,17 +102,25 @@ final class JetcdGateway implements EtcdGateway {
 	}
 
 	@Override
+	public CompletableFuture<@Nullable String> serverVersion() {
+		String first = this.endpoints.split(",")[0].strip();
+		return bounded(this.maintenance.statusMember(first), this.requestTimeout)
+			.<@Nullable String>thenApply((status) -> status.getVersion())
+			.exceptionally((failure) -> null);
+	}
+
+	@Override
 	public Watching watch(String key, String rangeEnd, long fromRevision, WatchListener listener) {
 		WatchOption option = WatchOption.builder().withRange(bytes(rangeEnd)).withRevision(fromRevision).build();
 		AtomicBoolean ended = new AtomicBoolean();
-		Watch.Watcher[] watcher = new Watch.Watcher[1];
+		AtomicReference<Watch.Watcher> watcher = new AtomicReference<>();
 		Runnable end = () -> {
-			Watch.Watcher running = watcher[0];
+			Watch.Watcher running = watcher.get();
 			if (running != null) {
 				running.close();
 			}
 		};
-		watcher[0] = this.watches.watch(bytes(key), option, Watch.listener((WatchResponse response) -> {
+		watcher.set(this.watches.watch(bytes(key), option, Watch.listener((WatchResponse response) -> {
 			if (!ended.get()) {
 				listener.onEvents(header(response), response.getEvents()
 					.stream()
@@ -128,7 +140,11 @@ final class JetcdGateway implements EtcdGateway {
 			if (ended.compareAndSet(false, true)) {
 				listener.onEnded(new EtcdFailure(EtcdFailure.Kind.FAILED, "closed by etcd"));
 			}
-		}));
+		})));
+		if (ended.get()) {
+			// it ended before it was known: jetcd would otherwise resume it on its own
+			end.run();
+		}
 		return () -> {
 			ended.set(true);
 			end.run();

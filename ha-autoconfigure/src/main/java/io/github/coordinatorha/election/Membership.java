@@ -1,5 +1,9 @@
 package io.github.coordinatorha.election;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 import io.github.coordinatorha.election.RolePhase.Shown;
 import org.jspecify.annotations.Nullable;
 
@@ -11,16 +15,18 @@ import org.jspecify.annotations.Nullable;
  * @param view the role's keys as last known
  * @param sync the read of the role's keys, which a running watch then keeps current
  * @param registration the write of this node's session key
- * @param relinquished a term this node gave up whose ACTIVE key may linger, or {@code 0}
+ * @param relinquished a term this node gave up whose ACTIVE key may linger
  * @param cleanup the removal of an ACTIVE key no live node serves under, or {@code null}
  * @param backoff the delay before the next retry, doubled by each failure
  * @param shown what the role last published
  * @param activeSeen whether the view showed an active since this node last competed
  * @param activeGoneAt when the active's key was seen to go, or {@code 0}
  * @param epoch the epoch of etcd's history as last known, which claims compare
+ * @param eligible since when each candidate has been eligible, unchanged, for preemption
  */
-record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt registration, long relinquished,
-		@Nullable Cleanup cleanup, long backoff, Shown shown, boolean activeSeen, long activeGoneAt, Epoch epoch) {
+record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt registration, Relinquished relinquished,
+		@Nullable Cleanup cleanup, long backoff, Shown shown, boolean activeSeen, long activeGoneAt, Epoch epoch,
+		Map<String, Eligible> eligible) {
 
 	static final long FIRST_BACKOFF = 200_000_000L;
 
@@ -30,9 +36,9 @@ record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt regis
 	 */
 	static final long MAX_BACKOFF = 5_000_000_000L;
 
-	static Membership joining(SessionLease lease, RoleView view, long relinquished, Shown shown) {
+	static Membership joining(SessionLease lease, RoleView view, Relinquished relinquished, Shown shown) {
 		return new Membership(lease, view, Attempt.SENT, Attempt.SENT, relinquished, null, FIRST_BACKOFF, shown, false,
-				0, Epoch.NONE);
+				0, Epoch.NONE, Map.of());
 	}
 
 	long dueAt() {
@@ -49,42 +55,66 @@ record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt regis
 
 	Membership withView(RoleView view) {
 		return new Membership(this.lease, view, this.sync, this.registration, this.relinquished, this.cleanup,
-				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, this.epoch);
+				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, this.epoch, this.eligible);
 	}
 
 	Membership withSync(Attempt sync) {
 		return new Membership(this.lease, this.view, sync, this.registration, this.relinquished, this.cleanup,
-				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, this.epoch);
+				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, this.epoch, this.eligible);
 	}
 
 	Membership withRegistration(Attempt registration) {
 		return new Membership(this.lease, this.view, this.sync, registration, this.relinquished, this.cleanup,
-				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, this.epoch);
+				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, this.epoch, this.eligible);
 	}
 
-	Membership withRelinquished(long term) {
-		return new Membership(this.lease, this.view, this.sync, this.registration, term, this.cleanup, this.backoff,
-				this.shown, this.activeSeen, this.activeGoneAt, this.epoch);
+	Membership withRelinquished(Relinquished relinquished) {
+		return new Membership(this.lease, this.view, this.sync, this.registration, relinquished, this.cleanup, this.backoff,
+				this.shown, this.activeSeen, this.activeGoneAt, this.epoch, this.eligible);
 	}
 
 	Membership withCleanup(@Nullable Cleanup cleanup) {
 		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, cleanup,
-				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, this.epoch);
+				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, this.epoch, this.eligible);
 	}
 
 	Membership withShown(Shown shown) {
 		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
-				this.backoff, shown, this.activeSeen, this.activeGoneAt, this.epoch);
+				this.backoff, shown, this.activeSeen, this.activeGoneAt, this.epoch, this.eligible);
 	}
 
 	Membership withEpoch(Epoch epoch) {
 		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
-				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, epoch);
+				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, epoch, this.eligible);
+	}
+
+	/**
+	 * This membership with the candidates' eligibility brought up to {@code now}: a
+	 * candidate seen for the first time, or rewritten (a new lease, a re-registration),
+	 * is eligible from now on.
+	 */
+	Membership eligibleAt(long now, List<RoleView.Candidate> candidates) {
+		Map<String, Eligible> eligible = new HashMap<>();
+		for (RoleView.Candidate candidate : candidates) {
+			Eligible known = this.eligible.get(candidate.key());
+			eligible.put(candidate.key(), (known != null && known.modRevision() == candidate.modRevision()) ? known
+					: new Eligible(candidate.modRevision(), now));
+		}
+		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
+				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, this.epoch, Map.copyOf(eligible));
+	}
+
+	/**
+	 * Since when a candidate has been eligible, unchanged.
+	 */
+	long eligibleSince(RoleView.Candidate candidate) {
+		Eligible known = this.eligible.get(candidate.key());
+		return (known != null) ? known.since() : RolePhase.NEVER;
 	}
 
 	Membership withActiveSeen(boolean activeSeen, long activeGoneAt) {
 		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
-				this.backoff, this.shown, activeSeen, activeGoneAt, this.epoch);
+				this.backoff, this.shown, activeSeen, activeGoneAt, this.epoch, this.eligible);
 	}
 
 	/**
@@ -93,7 +123,7 @@ record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt regis
 	Membership recovered() {
 		return (this.backoff == FIRST_BACKOFF) ? this
 				: new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
-						FIRST_BACKOFF, this.shown, this.activeSeen, this.activeGoneAt, this.epoch);
+						FIRST_BACKOFF, this.shown, this.activeSeen, this.activeGoneAt, this.epoch, this.eligible);
 	}
 
 	/**
@@ -101,7 +131,35 @@ record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt regis
 	 */
 	Membership backedOff() {
 		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
-				Math.min(this.backoff * 2, Math.min(MAX_BACKOFF, this.lease.ttl().toNanos())), this.shown, this.activeSeen, this.activeGoneAt, this.epoch);
+				Math.min(this.backoff * 2, Math.min(MAX_BACKOFF, this.lease.ttl().toNanos())), this.shown, this.activeSeen, this.activeGoneAt, this.epoch, this.eligible);
+	}
+
+	/**
+	 * A candidate's session as it was when it became eligible.
+	 *
+	 * @param modRevision the revision of its session
+	 * @param since when this node first saw it so
+	 */
+	record Eligible(long modRevision, long since) {
+	}
+
+	/**
+	 * A term this node gave up and the lease it held it under: its ACTIVE key may linger
+	 * (a resignation whose answer was lost, a lease revoked too late), and only a key of
+	 * that term under that lease is this node's to remove; an equal term of a later
+	 * history is not.
+	 *
+	 * @param term the term, {@code 0} for none
+	 * @param leaseId the lease it was held under
+	 */
+	record Relinquished(long term, long leaseId) {
+
+		static final Relinquished NONE = new Relinquished(0, 0);
+
+		boolean is(RoleView.ActiveHolder holder) {
+			return this.term != 0 && holder.term() == this.term && holder.leaseId() == this.leaseId;
+		}
+
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 import io.github.coordinatorha.election.EtcdGateway.LeaseGrant;
 import io.github.coordinatorha.election.EtcdGateway.LeaseRenewal;
@@ -47,6 +48,8 @@ final class NodeSession implements SessionEvents {
 
 	private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
 
+	private final List<Supplier<CompletableFuture<Void>>> probes = new CopyOnWriteArrayList<>();
+
 	private volatile @Nullable SessionLease current;
 
 	private volatile long serverId;
@@ -75,6 +78,16 @@ final class NodeSession implements SessionEvents {
 	 */
 	private @Nullable SessionLease unannounced;
 
+	/**
+	 * Why the last keepalive failed, or {@code null} if it did not.
+	 */
+	private @Nullable String keepAliveProblem;
+
+	/**
+	 * Whether a keepalive waits for the roles' lanes to prove they are alive.
+	 */
+	private boolean probing;
+
 	NodeSession(EtcdGateway etcd, ServerIdAllocator serverIds, Duration requestedTtl, Duration requestTimeout,
 			ElectionObserver observer, Lane lane) {
 		this.etcd = etcd;
@@ -87,6 +100,16 @@ final class NodeSession implements SessionEvents {
 
 	void addListener(SessionListener listener) {
 		this.listeners.add(listener);
+	}
+
+	/**
+	 * Adds a probe of a role's liveness: a keepalive goes out only once every probe has
+	 * completed, so a node whose role election is stuck (its thread blocked, say) stops
+	 * renewing its lease and its roles go to another node within a TTL, rather than
+	 * being held, unserved, for as long as the session lives.
+	 */
+	void addProbe(Supplier<CompletableFuture<Void>> probe) {
+		this.probes.add(probe);
 	}
 
 	void start() {
@@ -220,7 +243,6 @@ final class NodeSession implements SessionEvents {
 		SessionLease lease = new SessionLease(++this.epoch, grant.leaseId(), opening.serverId(), ttl, Instant.now(),
 				sentAt + validity(ttl));
 		this.problem = null;
-		this.retryDelay = FIRST_RETRY_DELAY;
 		this.current = lease;
 		if (!lease.isValidAt(now)) {
 			// The grant took longer than the lease is surely valid (a cold JVM, a loaded
@@ -236,6 +258,15 @@ final class NodeSession implements SessionEvents {
 
 	private void announce(SessionLease lease) {
 		this.unannounced = null;
+		this.retryDelay = FIRST_RETRY_DELAY;
+		if (this.epoch == 1) {
+			this.etcd.serverVersion().thenAccept((version) -> {
+				String warning = ServerVersions.warning(version);
+				if (warning != null) {
+					logger.warn(warning);
+				}
+			});
+		}
 		logger.info("Session opened: serverId " + lease.serverId() + ", lease " + Long.toHexString(lease.leaseId())
 				+ ", TTL " + lease.ttl().toSeconds() + "s");
 		scheduleDeadline(lease);
@@ -276,9 +307,27 @@ final class NodeSession implements SessionEvents {
 		if (lease != this.current) {
 			return;
 		}
+		if (this.probes.isEmpty()) {
+			renew(lease);
+			return;
+		}
+		this.probing = true;
+		CompletableFuture.allOf(this.probes.stream().map(Supplier::get).toArray(CompletableFuture[]::new))
+			.whenCompleteAsync((alive, failure) -> {
+				this.probing = false;
+				renew(lease);
+			}, this.lane);
+	}
+
+	private void renew(SessionLease lease) {
+		if (lease != this.current) {
+			return;
+		}
 		long sentAt = this.lane.nanoTime();
-		// an answer after the deadline is of no use; one before it always is
-		Duration timeout = min(this.requestTimeout, Duration.ofNanos(Math.max(1_000_000, lease.validUntil() - sentAt)));
+		// An answer after the deadline is of no use; one before it always is. A lease not
+		// yet announced has no deadline left: its renewal has a validity of its own.
+		long left = (lease == this.unannounced) ? validity(lease.ttl()) : lease.validUntil() - sentAt;
+		Duration timeout = min(this.requestTimeout, Duration.ofNanos(Math.max(1_000_000, left)));
 		this.etcd.keepAliveOnce(lease.leaseId(), timeout)
 			.whenCompleteAsync((renewal, failure) -> keepAliveAnswered(lease, sentAt, renewal, failure), this.lane);
 	}
@@ -289,6 +338,7 @@ final class NodeSession implements SessionEvents {
 			return;
 		}
 		if (renewal != null && renewal.ttlSeconds() > 0) {
+			this.keepAliveProblem = null;
 			this.roundTripNanos = this.lane.nanoTime() - sentAt;
 			this.observer.keepAliveConfirmed(Duration.ofNanos(this.roundTripNanos));
 			lease.extendTo(sentAt + validity(Duration.ofSeconds(renewal.ttlSeconds())));
@@ -311,8 +361,17 @@ final class NodeSession implements SessionEvents {
 			lose(lease, EtcdFailure.of(failure).getMessage());
 		}
 		else {
-			logger.debug("Keepalive of lease " + Long.toHexString(lease.leaseId()) + " failed: "
-					+ EtcdFailure.of(failure).getMessage());
+			String problem = EtcdFailure.of(failure).getMessage();
+			String message = "Keepalive of lease " + Long.toHexString(lease.leaseId()) + " failed (" + problem
+					+ "); retrying before the session's deadline";
+			// One WARN per change of the reason; the retries that repeat it are DEBUG.
+			if (Objects.equals(problem, this.keepAliveProblem)) {
+				logger.debug(message);
+			}
+			else {
+				logger.warn(message);
+			}
+			this.keepAliveProblem = problem;
 			// A refused call fails at once: retry soon, but never in a loop without a delay.
 			cancel(this.nextKeepAlive);
 			this.nextKeepAlive = this.lane.schedule(() -> keepAlive(lease),
@@ -342,7 +401,10 @@ final class NodeSession implements SessionEvents {
 			return;
 		}
 		if (!lease.isValidAt(this.lane.nanoTime())) {
-			lose(lease, "no keepalive was confirmed by etcd within the session TTL of " + lease.ttl().toSeconds() + "s");
+			lose(lease, this.probing
+					? "a role's election has not run for the session TTL of " + lease.ttl().toSeconds() + "s (its"
+							+ " thread may be stuck), so this node stopped renewing its lease: its roles go to another node"
+					: "no keepalive was confirmed by etcd within the session TTL of " + lease.ttl().toSeconds() + "s");
 		}
 		else {
 			scheduleDeadline(lease);

@@ -68,11 +68,11 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 	private long wakeupAt = RolePhase.NEVER;
 
 	RoleActor(String name, RoleKeys keys, RoleStore store, Lane lane, RoleAnnouncer announcer,
-			SessionEvents session, ElectionObserver observer, Duration requestTimeout,
+			SessionEvents session, ElectionObserver observer, Duration requestTimeout, Candidacy candidacy,
 			ElectionTrace trace) {
 		this.name = name;
 		this.keys = keys;
-		this.machine = new RoleMachine(name, keys);
+		this.machine = new RoleMachine(name, keys, candidacy);
 		this.store = store;
 		this.lane = lane;
 		this.announcer = announcer;
@@ -108,6 +108,9 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 		else if (effect instanceof RoleEffect.Resign resign) {
 			answer(this.store.resign(resign.lease(), resign.term()));
 		}
+		else if (effect instanceof RoleEffect.Transfer transfer) {
+			answer(this.store.transfer(transfer.lease(), transfer.term(), transfer.successor(), transfer.epoch()));
+		}
 		else if (effect instanceof RoleEffect.Release release) {
 			answer(this.store.release(release.lease(), release.term()));
 		}
@@ -141,7 +144,12 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 	}
 
 	private void answer(CompletableFuture<RoleInput> answer) {
-		answer.thenAcceptAsync(this::feed, this.lane);
+		answer.thenAcceptAsync(this::feed, this.lane).exceptionally(this::failed);
+	}
+
+	private @Nullable Void failed(Throwable failure) {
+		logger.error("Role " + this.name + " could not take an answer from etcd", failure);
+		return null;
 	}
 
 	/**
@@ -159,7 +167,7 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 				this.watching = this.store.watch(synced.range().header().revision() + 1, watcher(lease, generation));
 			}
 			feed(answer);
-		}, this.lane);
+		}, this.lane).exceptionally(this::failed);
 	}
 
 	private WatchListener watcher(SessionLease lease, long generation) {
@@ -196,11 +204,16 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 		}
 		this.wakeupAt = due;
 		if (due != RolePhase.NEVER) {
-			this.wakeup = this.lane.schedule(() -> {
-				this.wakeup = null;
-				this.wakeupAt = RolePhase.NEVER;
-				feed(new RoleInput.Tick());
+			Lane.Timer[] timer = new Lane.Timer[1];
+			timer[0] = this.lane.schedule(() -> {
+				// a timer cancelled after it fired must not clear its successor
+				if (this.wakeup == timer[0]) {
+					this.wakeup = null;
+					this.wakeupAt = RolePhase.NEVER;
+					feed(new RoleInput.Tick());
+				}
 			}, Math.max(0, due - this.lane.nanoTime()));
+			this.wakeup = timer[0];
 		}
 	}
 
@@ -214,6 +227,15 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 	}
 
 	// From any thread
+
+	/**
+	 * Completes once this role's lane has run a task: the lane is alive, not stuck.
+	 */
+	CompletableFuture<Void> probe() {
+		CompletableFuture<Void> ran = new CompletableFuture<>();
+		this.lane.execute(() -> ran.complete(null));
+		return ran;
+	}
 
 	private void post(RoleInput input) {
 		this.lane.execute(() -> feed(input));
@@ -288,8 +310,10 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 			throw new IllegalArgumentException("An unfenced token guards nothing: take the token of a term with"
 					+ " ActiveStandby.fencingToken(\"" + this.name + "\") or inside an @ActiveOnly call");
 		}
+		// A term is the ACTIVE key's mod revision: a transfer rewrites the key, so the
+		// guard of a deposed node fails even though the key was never deleted.
 		return new Cmp(JetcdGateway.bytes(this.keys.activeKey()), Cmp.Op.EQUAL,
-				CmpTarget.createRevision(token.revision()));
+				CmpTarget.modRevision(token.revision()));
 	}
 
 	@Override
@@ -298,14 +322,20 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 	}
 
 	@Override
-	public Handover handOver() {
+	public Handover handOver(long serverId) {
 		if (!isActive()) {
 			RoleStatus status = status();
 			return new Handover(this.name, Handover.Outcome.NOT_ACTIVE, 0, "This node is not ACTIVE for " + this.name
 					+ ((status.activeAddress() != null) ? "; the active node is serverId " + status.activeServerId()
 							+ " at " + status.activeAddress() : ""));
 		}
-		CompletableFuture<Handover> reply = requestHandOver();
+		CompletableFuture<Handover> reply = requestHandOver(serverId);
+		if (this.announcer.onEventThread()) {
+			// A listener of this role (Spring Integration's yield(), say) asks: the handover
+			// waits for that listener to return, so its outcome cannot be awaited here.
+			return new Handover(this.name, Handover.Outcome.UNKNOWN, serverId, "The handover goes on once this"
+					+ " listener of role " + this.name + " returns; its outcome cannot be awaited from inside it");
+		}
 		Duration bound = RoleMachine.DRAIN_LIMIT.plus(this.requestTimeout.multipliedBy(2));
 		try {
 			return reply.get(bound.toMillis(), TimeUnit.MILLISECONDS);
@@ -323,9 +353,9 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 	/**
 	 * Asks for a handover without waiting for the answer.
 	 */
-	CompletableFuture<Handover> requestHandOver() {
+	CompletableFuture<Handover> requestHandOver(long serverId) {
 		CompletableFuture<Handover> reply = new CompletableFuture<>();
-		post(new RoleInput.HandOverRequested(reply));
+		post(new RoleInput.HandOverRequested(reply, serverId));
 		return reply;
 	}
 

@@ -129,6 +129,13 @@ final class RoleAnnouncer {
 	}
 
 	/**
+	 * Whether the calling thread is inside a listener of one of this role's events.
+	 */
+	boolean onEventThread() {
+		return this.publisher.isPublishingOnThisThread();
+	}
+
+	/**
 	 * Completes once the listeners of every event published so far have returned.
 	 */
 	CompletableFuture<Void> published() {

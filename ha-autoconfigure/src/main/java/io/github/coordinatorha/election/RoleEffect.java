@@ -47,6 +47,15 @@ sealed interface RoleEffect {
 	}
 
 	/**
+	 * Give the role to a successor in one transaction: rewrite the ACTIVE key with the
+	 * successor's session under the successor's lease, if the key is still of
+	 * {@code term}, the successor's session as last seen and the epoch unchanged; and
+	 * rewrite this node's session, to the back of the queue.
+	 */
+	record Transfer(SessionLease lease, long term, RoleView.Candidate successor, Epoch epoch) implements RoleEffect {
+	}
+
+	/**
 	 * Delete the ACTIVE key if it is still of {@code term}.
 	 */
 	record Release(SessionLease lease, long term) implements RoleEffect {

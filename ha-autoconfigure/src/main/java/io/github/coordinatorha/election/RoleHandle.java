@@ -31,9 +31,10 @@ interface RoleHandle {
 	Cmp epochGuard(FencingToken token);
 
 	/**
-	 * Hands the role over; blocks the caller until answered, within a bound.
+	 * Hands the role over, to the candidate with {@code serverId} or, for {@code 0}, to
+	 * the best; blocks the caller until answered, within a bound.
 	 */
-	Handover handOver();
+	Handover handOver(long serverId);
 
 	/**
 	 * Reads every registered session of the role from etcd; blocks the caller within the

@@ -100,6 +100,19 @@ sealed interface RoleInput {
 	}
 
 	/**
+	 * The transfer of {@code term} to the candidate whose session is {@code successorKey}
+	 * was applied at {@code revision} ({@code succeeded}) or found the ACTIVE key or the
+	 * successor's session changed, as {@code found} shows them.
+	 */
+	record Transferred(SessionLease lease, long term, String successorKey, boolean succeeded, long revision,
+			SessionInfo session, List<KeyValue> found) implements RoleInput {
+	}
+
+	record TransferFailed(SessionLease lease, long term, String successorKey, EtcdFailure failure)
+			implements RoleInput {
+	}
+
+	/**
 	 * The guarded delete of the ACTIVE key of {@code term} was applied, or found the key
 	 * changed.
 	 */
@@ -125,7 +138,7 @@ sealed interface RoleInput {
 	/**
 	 * An operator or the application asks this node to hand the role over.
 	 */
-	record HandOverRequested(CompletableFuture<Handover> reply) implements RoleInput {
+	record HandOverRequested(CompletableFuture<Handover> reply, long serverId) implements RoleInput {
 	}
 
 	/**

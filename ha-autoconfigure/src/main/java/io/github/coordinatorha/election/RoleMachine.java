@@ -13,6 +13,7 @@ import io.github.coordinatorha.election.EtcdGateway.KeyValue;
 import io.github.coordinatorha.election.EtcdGateway.WatchEvent;
 import io.github.coordinatorha.election.Membership.Attempt;
 import io.github.coordinatorha.election.Membership.Cleanup;
+import io.github.coordinatorha.election.Membership.Relinquished;
 import io.github.coordinatorha.election.RoleEffect.Log.Level;
 import io.github.coordinatorha.election.RoleInput.ActivationFailed;
 import io.github.coordinatorha.election.RoleInput.ClaimFailed;
@@ -72,20 +73,25 @@ final class RoleMachine {
 	 */
 	static final Duration DRAIN_LIMIT = Duration.ofSeconds(15);
 
+	private static final long NEVER = RolePhase.NEVER;
+
 	private final String role;
 
 	private final RoleKeys keys;
 
-	RoleMachine(String role, RoleKeys keys) {
+	private final Candidacy candidacy;
+
+	RoleMachine(String role, RoleKeys keys, Candidacy candidacy) {
 		this.role = role;
 		this.keys = keys;
+		this.candidacy = candidacy;
 	}
 
 	/**
 	 * Where every role starts.
 	 */
 	static RolePhase initial() {
-		return new Idle(TransitionReason.STARTING, 0);
+		return new Idle(TransitionReason.STARTING, Relinquished.NONE);
 	}
 
 	/**
@@ -119,7 +125,7 @@ final class RoleMachine {
 			return phase;
 		}
 		if (input instanceof HandOverRequested request) {
-			return handOver(phase, request.reply(), t);
+			return handOver(phase, request.reply(), request.serverId(), t);
 		}
 		// From the session
 		if (input instanceof SessionOpened opened) {
@@ -164,9 +170,13 @@ final class RoleMachine {
 			return with(phase, retrySync(m, t));
 		}
 		if (input instanceof Claimed claimed) {
-			return (phase instanceof Claiming) ? becomeActive(
-					m.withView(m.view().claimed(claimed.revision(), m.lease().leaseId(), claimed.session())),
-					claimed.revision(), t) : phase;
+			if (!(phase instanceof Claiming)) {
+				return phase;
+			}
+			Membership won = m.withView(m.view().claimed(claimed.revision(), m.lease().leaseId(), claimed.session()));
+			boolean held = won.view().active().filter((holder) -> holder.term() == claimed.revision()).isPresent();
+			// the watch may already have shown the new key gone again
+			return held ? becomeActive(won, claimed.revision(), t) : reconsider(new Standby(won, Wait.NONE), t);
 		}
 		if (input instanceof ClaimRefused refused) {
 			return (phase instanceof Claiming) ? reconsider(new Standby(refusedBy(m, refused.holder()), Wait.NONE), t)
@@ -182,6 +192,14 @@ final class RoleMachine {
 		if (input instanceof ResignFailed failed) {
 			return (phase instanceof Resigning resigning && resigning.term() == failed.term())
 					? resignFailed(resigning, failed.failure(), t) : phase;
+		}
+		if (input instanceof RoleInput.Transferred transferred) {
+			return (phase instanceof RolePhase.Transferring transferring && transferring.term() == transferred.term()
+					&& !transferring.settling()) ? transferred(transferring, transferred, t) : phase;
+		}
+		if (input instanceof RoleInput.TransferFailed failed) {
+			return (phase instanceof RolePhase.Transferring transferring && transferring.term() == failed.term()
+					&& !transferring.settling()) ? transferFailed(transferring, failed.failure(), t) : phase;
 		}
 		if (input instanceof Released released) {
 			return released(phase, m, released, t);
@@ -228,6 +246,15 @@ final class RoleMachine {
 		if (phase instanceof Stopped) {
 			return phase;
 		}
+		if (phase instanceof RolePhase.Transferring transferring) {
+			if (transferring.exit().reason() != TransitionReason.SHUTDOWN) {
+				answerExit(transferring.exit(), notActive("the application is stopping"), t);
+			}
+			// the transfer in flight finishes first; then the role lets go
+			return new RolePhase.Transferring(transferring.membership(), transferring.term(),
+					Exit.of(TransitionReason.SHUTDOWN), transferring.successorKey(), transferring.untried(),
+					transferring.settling());
+		}
 		if (phase instanceof Resigning resigning) {
 			answerExit(resigning.exit(), new Handover(this.role, Handover.Outcome.UNKNOWN, resigning.exit().successor(),
 					"The application is stopping; the role goes when this node's lease is revoked"), t);
@@ -240,13 +267,27 @@ final class RoleMachine {
 		return new Stopped();
 	}
 
-	private RolePhase handOver(RolePhase phase, CompletableFuture<Handover> reply, Transition t) {
+	private RolePhase handOver(RolePhase phase, CompletableFuture<Handover> reply, long chosen, Transition t) {
 		if (!(phase instanceof Active active)) {
 			t.answer(reply, notActive(activeOf(phase)));
 			return phase;
 		}
 		Membership m = active.membership();
-		long successor = m.view().successorServerIdExcluding(ownSessionKey(m));
+		if (chosen != 0) {
+			if (m.view()
+				.successorsExcluding(ownSessionKey(m), this.candidacy.succession())
+				.stream()
+				.noneMatch((candidate) -> candidate.serverId() == chosen)) {
+				t.answer(reply, new Handover(this.role, Handover.Outcome.NOT_A_CANDIDATE, 0, "serverId " + chosen
+						+ " has no live session for " + this.role + " that could take it"
+						+ ((chosen == m.lease().serverId()) ? " (it is this node)" : "") + "; nothing was done"));
+				return phase;
+			}
+			t.log(Level.INFO, "serverName: " + this.keys.serverName() + " hands ACTIVE over to serverId " + chosen
+					+ " on request");
+			return drain(m, active.term(), new Exit(TransitionReason.RESIGNED, reply, chosen), t);
+		}
+		long successor = m.view().successorServerIdExcluding(ownSessionKey(m), this.candidacy.succession());
 		if (successor == 0) {
 			t.answer(reply, new Handover(this.role, Handover.Outcome.NO_STANDBY, 0, "No standby is registered for "
 					+ this.role + "; staying ACTIVE rather than leave the role with no one to serve it."
@@ -289,17 +330,18 @@ final class RoleMachine {
 		if (m == null || m.lease() != lease) {
 			return phase;
 		}
-		long relinquished = m.relinquished();
+		Relinquished relinquished = m.relinquished();
 		long term = termOf(phase);
 		if (term != 0) {
-			relinquished = term;
+			relinquished = new Relinquished(term, m.lease().leaseId());
 			t.log(Level.WARN, "serverName: " + this.keys.serverName() + " steps down from ACTIVE: its session was lost;"
 					+ " it will compete again when etcd answers");
 		}
 		Exit exit = exitOf(phase);
 		if (exit != null) {
 			answerExit(exit, new Handover(this.role, Handover.Outcome.UNKNOWN, exit.successor(),
-					"This node's session was lost while it handed the role over; check the role's status"), t);
+					"etcd did not confirm the handover before this node's session was lost; check the role's status"),
+					t);
 		}
 		t.emit(new RoleEffect.Unwatch());
 		if (exit != null && exit.reason() == TransitionReason.SHUTDOWN) {
@@ -319,7 +361,7 @@ final class RoleMachine {
 			.recovered()
 			.withView(m.view()
 				.sessionWritten(key, m.lease().serverId(), registered.revision(), m.lease().leaseId(),
-						Optional.of(registered.session())));
+						SessionCodec.encode(registered.session())));
 		if (phase instanceof Joining) {
 			t.emit(new RoleEffect.Sync(m.lease()));
 			return new Joining(written.withSync(Attempt.SENT));
@@ -355,11 +397,15 @@ final class RoleMachine {
 		if (resigned.succeeded()) {
 			view = view.activeDeleted(resigned.revision())
 				.sessionWritten(ownSessionKey(m), m.lease().serverId(), resigned.revision(), m.lease().leaseId(),
-						Optional.of(resigned.session()));
+						SessionCodec.encode(resigned.session()));
 		}
 		Exit exit = resigning.exit();
-		answerExit(exit, new Handover(this.role, Handover.Outcome.HANDED_OVER, exit.successor(),
-				"Resigned; serverId " + exit.successor() + " takes over"), t);
+		answerExit(exit, resigned.succeeded()
+				? new Handover(this.role, Handover.Outcome.HANDED_OVER, exit.successor(),
+						"Resigned; serverId " + exit.successor() + " takes over")
+				: new Handover(this.role, Handover.Outcome.UNKNOWN, exit.successor(),
+						"The role's ACTIVE key had changed before this node resigned; check the role's status"),
+				t);
 		return reconsider(new Standby(m.withView(view), waitAfter(exit, m, t)), t);
 	}
 
@@ -406,7 +452,7 @@ final class RoleMachine {
 
 	private RolePhase rewound(RolePhase phase, Membership m, Transition t) {
 		// Everything known is of the older history: read again at once.
-		Membership rereading = m.withSync(Attempt.dueAt(t.now));
+		Membership rereading = m.withSync(Attempt.dueAt(t.now)).withRelinquished(Relinquished.NONE);
 		if (phase instanceof Active active) {
 			return stepDownFromOldHistory(active.withMembership(rereading), "etcd's history went back", t);
 		}
@@ -416,25 +462,163 @@ final class RoleMachine {
 	private RolePhase stepDownFromOldHistory(Active active, String why, Transition t) {
 		t.log(Level.WARN, "serverName: " + this.keys.serverName() + " steps down from ACTIVE: " + why
 				+ "; it competes again so that its next term carries a larger fencing token");
-		Membership steppedDown = t.publish(active.membership().withRelinquished(active.term()), RoleState.STANDBY,
+		Membership steppedDown = t.publish(active.membership().withRelinquished(relinquish(active)), RoleState.STANDBY,
 				TransitionReason.ETCD_REWOUND, 0, null);
 		return reconsider(new Standby(steppedDown, Wait.NONE), t);
 	}
 
 	private RolePhase drain(Membership m, long term, Exit exit, Transition t) {
-		Membership draining = t.publish(m.withRelinquished(term), RoleState.STANDBY, exit.reason(), 0, null);
+		Membership draining = t.publish(m.withRelinquished(new Relinquished(term, m.lease().leaseId())),
+				RoleState.STANDBY, exit.reason(), 0, null);
 		t.emit(new RoleEffect.Drain(term));
 		return new Draining(draining, term, exit, t.now + DRAIN_LIMIT.toNanos());
 	}
 
+	/**
+	 * The role's work has ended: give the role to the best successor in one write (the
+	 * one asked for first, if any), or resign for successors of an older protocol, or,
+	 * at shutdown with no successor, let the lease's revocation delete the key.
+	 */
 	private RolePhase drained(Draining draining, Transition t) {
-		if (draining.exit().reason() == TransitionReason.SHUTDOWN) {
+		Membership m = draining.membership();
+		List<String> successors = successorsFor(m, draining.exit());
+		if (!successors.isEmpty()) {
+			return transfer(m, draining.term(), draining.exit(), successors, t);
+		}
+		return withoutTransfer(m, draining.term(), draining.exit(), t);
+	}
+
+	private RolePhase withoutTransfer(Membership m, long term, Exit exit, Transition t) {
+		if (exit.reason() == TransitionReason.SHUTDOWN) {
 			t.emit(new RoleEffect.Unwatch());
 			t.emit(new RoleEffect.LetGo());
 			return new Stopped();
 		}
-		t.emit(new RoleEffect.Resign(draining.membership().lease(), draining.term()));
-		return new Resigning(draining.membership(), draining.term(), draining.exit());
+		t.emit(new RoleEffect.Resign(m.lease(), term));
+		return new Resigning(m, term, exit);
+	}
+
+	/**
+	 * The session keys a role can be transferred to, best first (the one asked for in
+	 * front); none when this node, or the successor the role should go to, speaks a
+	 * protocol without transfers: then the node resigns and that successor claims.
+	 */
+	private List<String> successorsFor(Membership m, Exit exit) {
+		if (!this.candidacy.transfers()) {
+			return List.of();
+		}
+		List<RoleView.Candidate> ranked = m.view().successorsExcluding(ownSessionKey(m), this.candidacy.succession());
+		RoleView.Candidate first = ranked.stream()
+			.filter((candidate) -> candidate.serverId() == exit.successor())
+			.findFirst()
+			.orElse(ranked.isEmpty() ? null : ranked.get(0));
+		if (first == null || first.session().get().protocol() < 2) {
+			return List.of();
+		}
+		List<String> keys = new ArrayList<>(List.of(first.key()));
+		ranked.stream()
+			.filter((candidate) -> candidate != first && candidate.session().get().protocol() >= 2)
+			.forEach((candidate) -> keys.add(candidate.key()));
+		return keys;
+	}
+
+	private RolePhase transfer(Membership m, long term, Exit exit, List<String> successors, Transition t) {
+		String next = successors.get(0);
+		RoleView.Candidate successor = m.view().candidate(next).orElseThrow();
+		t.emit(new RoleEffect.Transfer(m.lease(), term, successor, m.epoch()));
+		return new RolePhase.Transferring(m, term, exit, next, List.copyOf(successors.subList(1, successors.size())),
+				false);
+	}
+
+	private RolePhase transferred(RolePhase.Transferring transferring, RoleInput.Transferred transferred,
+			Transition t) {
+		Membership m = transferring.membership();
+		Exit exit = transferring.exit();
+		if (!transferred.succeeded()) {
+			RoleView view = m.view();
+			for (KeyValue keyValue : transferred.found()) {
+				view = view.observe(keyValue);
+			}
+			Membership learnt = m.withView(view);
+			boolean stillOurs = view.active()
+				.filter((holder) -> holder.term() == transferring.term() && holder.leaseId() == m.lease().leaseId())
+				.isPresent();
+			if (stillOurs) {
+				// the successor re-registered or went meanwhile: the next one
+				return nextSuccessor(transferring, learnt, t);
+			}
+			answerExit(exit, new Handover(this.role, Handover.Outcome.UNKNOWN, exit.successor(),
+					"The role's ACTIVE key changed while this node handed it over; check the role's status"), t);
+			return afterGivingUp(learnt, exit, t);
+		}
+		RoleView.Candidate successor = m.view().candidate(transferring.successorKey()).orElseThrow();
+		long createRevision = m.view().active().map(RoleView.ActiveHolder::createRevision).orElse(transferred.revision());
+		RoleView view = m.view()
+			.holderWritten(transferred.revision(), createRevision, successor.leaseId(), successor.value())
+			.sessionWritten(ownSessionKey(m), m.lease().serverId(), transferred.revision(), m.lease().leaseId(),
+					SessionCodec.encode(transferred.session()));
+		t.log(Level.INFO, "serverName: " + this.keys.serverName() + " handed ACTIVE over to serverId "
+				+ successor.serverId() + " (term " + transferred.revision() + ")");
+		answerExit(exit, new Handover(this.role, Handover.Outcome.HANDED_OVER, successor.serverId(),
+				"Handed over; serverId " + successor.serverId() + " is ACTIVE"), t);
+		return afterGivingUp(m.withView(view), exit, t);
+	}
+
+	private RolePhase transferFailed(RolePhase.Transferring transferring, EtcdFailure failure, Transition t) {
+		Membership m = transferring.membership();
+		if (failure.is(EtcdFailure.Kind.LEASE_NOT_FOUND)) {
+			// the successor's lease died between the choice and the transfer
+			return nextSuccessor(transferring, m, t);
+		}
+		// The transfer may or may not have been applied: settle it by reading the truth.
+		t.log(Level.WARN, "Handing role " + this.role + " over got no answer (" + failure.getMessage()
+				+ "); reading the keys again to see");
+		t.emit(new RoleEffect.Sync(m.lease()));
+		return new RolePhase.Transferring(m.withSync(Attempt.SENT), transferring.term(), transferring.exit(),
+				transferring.successorKey(), transferring.untried(), true);
+	}
+
+	/**
+	 * Settles a transfer whose answer was lost, once the view is current again.
+	 */
+	private RolePhase settled(RolePhase.Transferring transferring, Transition t) {
+		Membership m = transferring.membership();
+		Optional<ActiveHolder> holder = m.view().active();
+		Optional<RoleView.Candidate> successor = m.view().candidate(transferring.successorKey());
+		if (holder.isPresent() && holder.get().term() == transferring.term()) {
+			// not applied: still ours
+			return nextSuccessor(transferring, m, t);
+		}
+		Exit exit = transferring.exit();
+		boolean applied = holder.isPresent() && successor.isPresent()
+				&& holder.get().leaseId() == successor.get().leaseId();
+		answerExit(exit, applied
+				? new Handover(this.role, Handover.Outcome.HANDED_OVER, successor.get().serverId(),
+						"Handed over; serverId " + successor.get().serverId() + " is ACTIVE")
+				: new Handover(this.role, Handover.Outcome.UNKNOWN, exit.successor(),
+						"The role's ACTIVE key changed while this node handed it over; check the role's status"),
+				t);
+		return afterGivingUp(m, exit, t);
+	}
+
+	private RolePhase nextSuccessor(RolePhase.Transferring transferring, Membership m, Transition t) {
+		List<String> untried = transferring.untried()
+			.stream()
+			.filter((key) -> m.view().candidate(key).filter(RoleView.Candidate::eligible).isPresent())
+			.toList();
+		if (untried.isEmpty()) {
+			return withoutTransfer(m, transferring.term(), transferring.exit(), t);
+		}
+		return transfer(m, transferring.term(), transferring.exit(), untried, t);
+	}
+
+	private RolePhase afterGivingUp(Membership m, Exit exit, Transition t) {
+		if (exit.reason() == TransitionReason.SHUTDOWN) {
+			t.emit(new RoleEffect.Unwatch());
+			t.emit(new RoleEffect.LetGo());
+			return new Stopped();
+		}
+		return reconsider(new Standby(m, waitAfter(exit, m, t)), t);
 	}
 
 	private Wait waitAfter(Exit exit, Membership m, Transition t) {
@@ -467,7 +651,10 @@ final class RoleMachine {
 			due = due.withCleanup(cleanup.withAttempt(Attempt.SENT));
 		}
 		RolePhase next = with(phase, due);
-		return (next instanceof Standby && next.dueAt() - t.now <= 0) ? reconsider(next, t) : next;
+		boolean waitDue = next instanceof Standby && next.dueAt() - t.now <= 0;
+		boolean preemptDue = next instanceof Active active && active.preemptAt() != NEVER
+				&& active.preemptAt() - t.now <= 0;
+		return (waitDue || preemptDue) ? reconsider(next, t) : next;
 	}
 
 	// Deciding on what the view shows
@@ -479,6 +666,10 @@ final class RoleMachine {
 		Membership m = phase.membership();
 		if (m == null || !m.current()) {
 			return phase;
+		}
+		if (this.candidacy.preempt()) {
+			m = m.eligibleAt(t.now, m.view().successorsExcluding(ownSessionKey(m), this.candidacy.succession()));
+			phase = with(phase, m);
 		}
 		RoleView.Ownership ownership = m.view().ownership(ownSessionKey(m), m.lease().leaseId());
 		if (ownership == RoleView.Ownership.TAKEN) {
@@ -499,6 +690,9 @@ final class RoleMachine {
 		if (phase instanceof Standby standby) {
 			return evaluate(standby.membership(), standby.waiting(), t);
 		}
+		if (phase instanceof RolePhase.Transferring transferring && transferring.settling()) {
+			return settled(transferring, t);
+		}
 		return phase;
 	}
 
@@ -507,15 +701,52 @@ final class RoleMachine {
 		Optional<ActiveHolder> holder = m.view().active();
 		boolean ours = holder.isPresent() && holder.get().term() == active.term();
 		if (ours && holder.get().leaseId() == m.lease().leaseId()) {
-			return active;
+			return this.candidacy.preempt() ? preemption(active, t) : active;
 		}
 		t.log(Level.WARN, "serverName: " + this.keys.serverName() + " steps down from ACTIVE: its ACTIVE key was "
 				+ (ours ? "overwritten without its lease" : holder.isPresent()
 						? "taken over by serverId " + holder.get().serverId() : "deleted")
 				+ " behind its back");
-		Membership steppedDown = t.publish(m.withRelinquished(active.term()), RoleState.STANDBY,
+		Membership steppedDown = t.publish(m.withRelinquished(relinquish(active)), RoleState.STANDBY,
 				TransitionReason.ACTIVE_KEY_LOST, 0, null);
 		return evaluate(steppedDown, Wait.NONE, t);
+	}
+
+	/**
+	 * Decides whether an active that may be preempted hands the role to a standby that
+	 * ranks above it. One total order (rank, then the session's age and key) and these
+	 * rules keep it from ping-ponging: no preemption on a tie of rank nor when the
+	 * candidates' policies differ; the active has held the role for at least
+	 * {@link #PREEMPT_AFTER}; the standby has stayed eligible, unchanged, for at least
+	 * as long (one that lost the role, or stepped back, starts its wait again).
+	 */
+	private RolePhase preemption(Active active, Transition t) {
+		Membership m = active.membership();
+		Succession succession = this.candidacy.succession();
+		Optional<RoleView.Candidate> self = m.view().candidate(ownSessionKey(m));
+		List<RoleView.Candidate> ranked = m.view().successorsExcluding(ownSessionKey(m), succession);
+		if (self.isEmpty() || ranked.isEmpty()) {
+			return active.withPreemptAt(NEVER);
+		}
+		RoleView.Candidate best = ranked.get(0);
+		boolean samePolicy = best.session()
+			.map((session) -> succession.policy().spelling().equals(session.successor()))
+			.orElse(false);
+		if (!samePolicy || succession.rank().compare(best, self.get()) <= 0) {
+			return active.withPreemptAt(NEVER);
+		}
+		long wait = preemptAfter(m);
+		long due = Math.max(active.since(), m.eligibleSince(best)) + wait;
+		if (t.now - due < 0) {
+			return active.withPreemptAt(due);
+		}
+		t.log(Level.INFO, "serverName: " + this.keys.serverName() + " hands ACTIVE over to serverId " + best.serverId()
+				+ ", which ranks above it (" + succession.policy().spelling() + ")");
+		return drain(m, active.term(), new Exit(TransitionReason.PREEMPTED, null, best.serverId()), t);
+	}
+
+	private static long preemptAfter(Membership m) {
+		return 2 * m.lease().ttl().toNanos();
 	}
 
 	/**
@@ -532,14 +763,17 @@ final class RoleMachine {
 		if (m.cleanup() != null && m.cleanup().attempt() != Attempt.SENT) {
 			m = m.withCleanup(null);
 		}
+		// a term given up whose key is gone is no one's to remove any more
+		m = m.withRelinquished(Relinquished.NONE);
 		if (m.activeSeen()) {
 			t.log(Level.INFO, "serverName: " + this.keys.serverName() + " start retrying to register as ACTIVE service...");
 			m = t.publish(m.withActiveSeen(false, t.now), RoleState.STANDBY, m.shown().reason(), 0, null);
 		}
 		String own = ownSessionKey(m);
-		boolean first = m.view().successor().filter(own::equals).isPresent();
+		boolean first = m.view().successor(this.candidacy.succession()).filter(own::equals).isPresent();
 		if (wait instanceof Wait.HoldOff) {
-			if (first && m.registration() == Attempt.DONE && m.view().successorServerIdExcluding(own) != 0) {
+			if (first && m.registration() == Attempt.DONE
+					&& m.view().successorServerIdExcluding(own, this.candidacy.succession()) != 0) {
 				// We may not compete yet but stand first in line: step to the back so that
 				// the next candidate takes the role now.
 				t.emit(new RoleEffect.Register(m.lease()));
@@ -563,14 +797,22 @@ final class RoleMachine {
 	}
 
 	private RolePhase standbyUnder(Membership m, Wait wait, ActiveHolder holder, Transition t) {
-		if (holder.term() == m.relinquished()) {
-			// We gave this term up but its key is still there, under our lease or
-			// overwritten without it: release it, or no one else could take the role.
+		if (m.relinquished().is(holder)) {
+			// We gave this term up but its key is still there, under the lease we held it
+			// under: release it, or no one else could take the role.
 			return new Standby(cleanUp(m, holder.term(), "which it no longer serves", t.now), wait);
 		}
+		m = m.withRelinquished(Relinquished.NONE);
 		if (holder.leaseId() == m.lease().leaseId()) {
-			// A claim whose answer we never got did succeed.
-			return becomeActive(m, holder.term(), t);
+			// A claim whose answer we never got did succeed, or a predecessor handed the
+			// role to this node: it takes the role over at once.
+			Membership handed = (m.activeGoneAt() == 0) ? m.withActiveSeen(m.activeSeen(), t.now) : m;
+			return becomeActive(handed, holder.term(), t);
+		}
+		if (holder.serverId() == m.lease().serverId() && holder.leaseId() != 0) {
+			// Handed to this node under a lease it no longer holds: no one serves under it.
+			return new Standby(cleanUp(m, holder.term(), "which names this node under a lease it no longer holds",
+					t.now), wait);
 		}
 		Membership standby = t.publish(m.withActiveSeen(true, m.activeGoneAt()), RoleState.STANDBY,
 				TransitionReason.ANOTHER_NODE_ACTIVE, holder.serverId(), holder.address());
@@ -588,6 +830,10 @@ final class RoleMachine {
 			standby = cleanUp(standby, holder.term(), "which has no lease", t.now + m.lease().ttl().toNanos());
 		}
 		return new Standby(standby, wait);
+	}
+
+	private static Relinquished relinquish(Active active) {
+		return new Relinquished(active.term(), active.membership().lease().leaseId());
 	}
 
 	private Membership cleanUp(Membership m, long term, String why, long at) {
@@ -619,7 +865,7 @@ final class RoleMachine {
 		t.emit(new RoleEffect.Publish(RoleState.ACTIVE, TransitionReason.ELECTED, serverId, address, term, epoch,
 				m.lease()));
 		return new Active(active.withShown(new Shown(RoleState.ACTIVE, TransitionReason.ELECTED, serverId, address)),
-				term, epoch);
+				term, epoch, t.now, NEVER);
 	}
 
 	// Helpers
@@ -672,6 +918,9 @@ final class RoleMachine {
 		if (phase instanceof Active active) {
 			return active.term();
 		}
+		if (phase instanceof RolePhase.Transferring transferring) {
+			return transferring.term();
+		}
 		if (phase instanceof Draining draining) {
 			return draining.term();
 		}
@@ -681,6 +930,9 @@ final class RoleMachine {
 	private static @Nullable Exit exitOf(RolePhase phase) {
 		if (phase instanceof Draining draining) {
 			return draining.exit();
+		}
+		if (phase instanceof RolePhase.Transferring transferring) {
+			return transferring.exit();
 		}
 		return (phase instanceof Resigning resigning) ? resigning.exit() : null;
 	}
@@ -712,6 +964,10 @@ final class RoleMachine {
 		}
 		if (phase instanceof Resigning resigning) {
 			return new Resigning(m, resigning.term(), resigning.exit());
+		}
+		if (phase instanceof RolePhase.Transferring transferring) {
+			return new RolePhase.Transferring(m, transferring.term(), transferring.exit(), transferring.successorKey(),
+					transferring.untried(), transferring.settling());
 		}
 		return phase;
 	}

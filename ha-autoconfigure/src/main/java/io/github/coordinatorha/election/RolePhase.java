@@ -1,5 +1,6 @@
 package io.github.coordinatorha.election;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.coordinatorha.Handover;
@@ -45,9 +46,9 @@ sealed interface RolePhase {
 	 * No session: the node is starting, cannot reach etcd, or lost its session.
 	 *
 	 * @param reason why, as published
-	 * @param relinquished a term this node gave up whose key may linger, or {@code 0}
+	 * @param relinquished a term this node gave up whose key may linger
 	 */
-	record Idle(TransitionReason reason, long relinquished) implements RolePhase {
+	record Idle(TransitionReason reason, Membership.Relinquished relinquished) implements RolePhase {
 	}
 
 	/**
@@ -93,18 +94,29 @@ sealed interface RolePhase {
 	}
 
 	/**
-	 * This node holds the role's ACTIVE key in {@code term}, its create revision, won in
-	 * {@code epoch} of etcd's history.
+	 * This node holds the role's ACTIVE key in {@code term}, the key's mod revision, won
+	 * in {@code epoch} of etcd's history.
+	 *
+	 * @param membership what the role knows
+	 * @param term the term
+	 * @param epoch the epoch of etcd's history
+	 * @param since when it became active
+	 * @param preemptAt when to look again whether a standby that ranks above this node
+	 * may take the role, or {@link #NEVER}
 	 */
-	record Active(Membership membership, long term, long epoch) implements RolePhase {
+	record Active(Membership membership, long term, long epoch, long since, long preemptAt) implements RolePhase {
 
 		Active withMembership(Membership membership) {
-			return new Active(membership, this.term, this.epoch);
+			return new Active(membership, this.term, this.epoch, this.since, this.preemptAt);
+		}
+
+		Active withPreemptAt(long preemptAt) {
+			return new Active(this.membership, this.term, this.epoch, this.since, preemptAt);
 		}
 
 		@Override
 		public long dueAt() {
-			return this.membership.dueAt();
+			return Math.min(this.membership.dueAt(), this.preemptAt);
 		}
 
 	}
@@ -120,6 +132,27 @@ sealed interface RolePhase {
 		@Override
 		public long dueAt() {
 			return Math.min(this.membership.dueAt(), this.until);
+		}
+
+	}
+
+	/**
+	 * A transfer of the role to a successor is in flight, or its unknown outcome is being
+	 * settled by a fresh read.
+	 *
+	 * @param membership what the role knows
+	 * @param term the term given up
+	 * @param exit why, and who asked
+	 * @param successorKey the session key of the successor tried now
+	 * @param untried the session keys of the successors to try next, best first
+	 * @param settling whether the outcome is unknown and the keys are read again
+	 */
+	record Transferring(Membership membership, long term, Exit exit, String successorKey, List<String> untried,
+			boolean settling) implements RolePhase {
+
+		@Override
+		public long dueAt() {
+			return this.membership.dueAt();
 		}
 
 	}

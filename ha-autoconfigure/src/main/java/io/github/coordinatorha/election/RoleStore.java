@@ -29,10 +29,13 @@ final class RoleStore {
 
 	private final NodeIdentity identity;
 
-	RoleStore(EtcdGateway etcd, RoleKeys keys, NodeIdentity identity) {
+	private final Candidacy candidacy;
+
+	RoleStore(EtcdGateway etcd, RoleKeys keys, NodeIdentity identity, Candidacy candidacy) {
 		this.etcd = etcd;
 		this.keys = keys;
 		this.identity = identity;
+		this.candidacy = candidacy;
 	}
 
 	/**
@@ -82,7 +85,7 @@ final class RoleStore {
 	 */
 	CompletableFuture<RoleInput> resign(SessionLease lease, long term) {
 		SessionInfo session = session(lease);
-		Txn resign = new Txn(List.of(Compare.createRevision(this.keys.activeKey(), Operator.EQUAL, term)),
+		Txn resign = new Txn(List.of(Compare.modRevision(this.keys.activeKey(), Operator.EQUAL, term)),
 				List.of(new Operation.Delete(this.keys.activeKey()), putSession(lease, session)), List.of());
 		return answer(this.etcd.txn(resign),
 				(result) -> new RoleInput.Resigned(lease, term, result.succeeded(), result.header().revision(), session),
@@ -90,10 +93,32 @@ final class RoleStore {
 	}
 
 	/**
+	 * Gives the role to {@code successor} in one transaction, so that standbys see one
+	 * revision: the ACTIVE key, if still of {@code term}, is rewritten with the
+	 * successor's session under the successor's lease, and this node's session is
+	 * rewritten too (to the back of the queue); guarded by the successor's session as
+	 * last seen (a successor that re-registered since is not chosen) and by the epoch.
+	 */
+	CompletableFuture<RoleInput> transfer(SessionLease lease, long term, RoleView.Candidate successor, Epoch epoch) {
+		SessionInfo session = session(lease);
+		String activeKey = this.keys.activeKey();
+		Txn transfer = new Txn(
+				List.of(Compare.modRevision(activeKey, Operator.EQUAL, term),
+						Compare.modRevision(successor.key(), Operator.EQUAL, successor.modRevision()),
+						epoch.unchanged(this.keys.epochKey())),
+				List.of(new Operation.Put(activeKey, successor.value(), successor.leaseId()), putSession(lease, session)),
+				List.of(new Operation.Get(activeKey), new Operation.Get(successor.key())));
+		return answer(this.etcd.txn(transfer),
+				(result) -> new RoleInput.Transferred(lease, term, successor.key(), result.succeeded(),
+						result.header().revision(), session, result.found()),
+				(failure) -> new RoleInput.TransferFailed(lease, term, successor.key(), failure));
+	}
+
+	/**
 	 * Deletes the ACTIVE key if it is still of {@code term}.
 	 */
 	CompletableFuture<RoleInput> release(SessionLease lease, long term) {
-		Txn release = new Txn(List.of(Compare.createRevision(this.keys.activeKey(), Operator.EQUAL, term)),
+		Txn release = new Txn(List.of(Compare.modRevision(this.keys.activeKey(), Operator.EQUAL, term)),
 				List.of(new Operation.Delete(this.keys.activeKey())), List.of());
 		return answer(this.etcd.txn(release),
 				(result) -> new RoleInput.Released(lease, term, result.succeeded(), result.header().revision()),
@@ -110,13 +135,18 @@ final class RoleStore {
 	private List<RegisteredSession> sessions(Range range) {
 		RoleView view = RoleView.read(this.keys, range.keyValues(), range.header().revision());
 		long activeServerId = view.active().map(ActiveHolder::serverId).orElse(0L);
+		List<String> inLine = view.successorsExcluding(null, this.candidacy.succession())
+			.stream()
+			.filter((candidate) -> candidate.serverId() != activeServerId)
+			.map(RoleView.Candidate::key)
+			.toList();
 		List<RegisteredSession> sessions = new ArrayList<>();
 		for (KeyValue keyValue : range.keyValues()) {
 			if (this.keys.serverIdOf(keyValue.key()).isPresent()) {
 				SessionCodec.decode(keyValue.value())
 					.ifPresent((info) -> sessions.add(new RegisteredSession(info.serverId(), info.address(),
 							info.hostName(), info.version(), info.registeredAt(), info.serverId() == activeServerId,
-							info.stopping())));
+							info.stopping(), inLine.indexOf(keyValue.key()) + 1, info.priority(), info.protocol())));
 			}
 		}
 		return sessions;
@@ -128,7 +158,8 @@ final class RoleStore {
 	 */
 	SessionInfo session(SessionLease lease) {
 		return SessionInfo.of(lease.serverId(), this.keys.serverName(), this.identity.address(),
-				this.identity.version(), lease.leaseId(), this.identity.hostName(), lease.openedAt().toString());
+				this.identity.version(), lease.leaseId(), this.identity.hostName(), lease.openedAt().toString())
+			.with(this.candidacy.protocol(), this.candidacy.succession());
 	}
 
 	private Operation putSession(SessionLease lease, SessionInfo session) {

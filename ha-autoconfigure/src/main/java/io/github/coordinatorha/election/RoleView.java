@@ -1,6 +1,5 @@
 package io.github.coordinatorha.election;
 
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,8 +87,8 @@ final class RoleView {
 			if (keyValue.modRevision() <= this.activeRevision) {
 				return this;
 			}
-			ActiveHolder holder = new ActiveHolder(keyValue.createRevision(), keyValue.modRevision(),
-					keyValue.leaseId(), SessionCodec.decode(keyValue.value()));
+			ActiveHolder holder = new ActiveHolder(keyValue.modRevision(), keyValue.createRevision(),
+					keyValue.leaseId(), SessionCodec.decode(keyValue.value()), keyValue.value());
 			return new RoleView(this.keys, this.candidates, holder, keyValue.modRevision());
 		}
 		OptionalLong serverId = this.keys.serverIdOf(keyValue.key());
@@ -97,20 +96,20 @@ final class RoleView {
 			return this;
 		}
 		return sessionWritten(keyValue.key(), serverId.getAsLong(), keyValue.modRevision(), keyValue.leaseId(),
-				SessionCodec.decode(keyValue.value()));
+				keyValue.value());
 	}
 
 	/**
 	 * The view after a session was written at {@code revision} (this node's own, as soon
 	 * as etcd confirms it), unless newer news of that key is known already.
 	 */
-	RoleView sessionWritten(String key, long serverId, long revision, long leaseId, Optional<SessionInfo> session) {
+	RoleView sessionWritten(String key, long serverId, long revision, long leaseId, String value) {
 		Candidate known = this.candidates.get(key);
 		if (known != null && known.modRevision() > revision) {
 			return this;
 		}
 		Map<String, Candidate> candidates = new HashMap<>(this.candidates);
-		candidates.put(key, new Candidate(key, serverId, revision, leaseId, session));
+		candidates.put(key, new Candidate(key, serverId, revision, leaseId, SessionCodec.decode(value), value));
 		return new RoleView(this.keys, Map.copyOf(candidates), this.active, this.activeRevision);
 	}
 
@@ -118,11 +117,19 @@ final class RoleView {
 	 * The view after this node's claim, which etcd confirmed at {@code revision}.
 	 */
 	RoleView claimed(long revision, long leaseId, SessionInfo session) {
+		return holderWritten(revision, revision, leaseId, SessionCodec.encode(session));
+	}
+
+	/**
+	 * The view after this node wrote the ACTIVE key at {@code revision} (a claim, or a
+	 * transfer to a successor), unless newer news of it is known already.
+	 */
+	RoleView holderWritten(long revision, long createRevision, long leaseId, String value) {
 		if (revision <= this.activeRevision) {
 			return this;
 		}
 		return new RoleView(this.keys, this.candidates,
-				new ActiveHolder(revision, revision, leaseId, Optional.of(session)), revision);
+				new ActiveHolder(revision, createRevision, leaseId, SessionCodec.decode(value), value), revision);
 	}
 
 	/**
@@ -203,38 +210,48 @@ final class RoleView {
 	}
 
 	/**
-	 * The session key of the candidate that should compete next: the one written
-	 * longest ago among well-formed sessions that are not stopping.
+	 * The session key of the candidate that should compete next, among well-formed
+	 * sessions that are not stopping, in the order of {@code succession}.
 	 */
-	Optional<String> successor() {
-		return eligible(null).map(Candidate::key);
+	Optional<String> successor(Succession succession) {
+		return successorsExcluding(null, succession).stream().findFirst().map(Candidate::key);
 	}
 
 	/**
 	 * The server ID of the candidate that would compete next if {@code sessionKey}'s
 	 * node stepped aside, or {@code 0} if there is none.
 	 */
-	long successorServerIdExcluding(String sessionKey) {
-		return eligible(sessionKey).map(Candidate::serverId).orElse(0L);
+	long successorServerIdExcluding(String sessionKey, Succession succession) {
+		return successorsExcluding(sessionKey, succession).stream().findFirst().map(Candidate::serverId).orElse(0L);
 	}
 
-	private Optional<Candidate> eligible(@Nullable String excluded) {
+	/**
+	 * Every candidate but {@code excluded} that could take the role, best first.
+	 */
+	List<Candidate> successorsExcluding(@Nullable String excluded, Succession succession) {
 		return this.candidates.values()
 			.stream()
 			.filter(Candidate::eligible)
 			.filter((candidate) -> !candidate.key().equals(excluded))
-			.min(Comparator.comparingLong(Candidate::modRevision).thenComparing(Candidate::key));
+			.sorted(succession.order())
+			.toList();
+	}
+
+	Optional<Candidate> candidate(String sessionKey) {
+		return Optional.ofNullable(this.candidates.get(sessionKey));
 	}
 
 	/**
 	 * The holder of the ACTIVE key as this view last saw it.
 	 *
-	 * @param term the key's create revision: the holder's term and fencing token
-	 * @param modRevision the revision of the key's last write
+	 * @param term the key's mod revision: the holder's term, which a transfer to a
+	 * successor changes, and the revision of its fencing token
+	 * @param createRevision the revision the key was created at, which a transfer keeps
 	 * @param leaseId the lease the key is attached to
 	 * @param session the holder's session, empty when the value is not one of ours
+	 * @param value the key's value as etcd holds it
 	 */
-	record ActiveHolder(long term, long modRevision, long leaseId, Optional<SessionInfo> session) {
+	record ActiveHolder(long term, long createRevision, long leaseId, Optional<SessionInfo> session, String value) {
 
 		long serverId() {
 			return this.session.map(SessionInfo::serverId).orElse(0L);
@@ -246,8 +263,18 @@ final class RoleView {
 
 	}
 
-	private record Candidate(String key, long serverId, long modRevision, long leaseId,
-			Optional<SessionInfo> session) {
+	/**
+	 * A candidate's session as etcd holds it.
+	 *
+	 * @param key its session key
+	 * @param serverId the server ID the key names
+	 * @param modRevision the revision of its last write
+	 * @param leaseId the lease it is attached to
+	 * @param session the session, empty when the value is not one of ours
+	 * @param value the value as etcd holds it
+	 */
+	record Candidate(String key, long serverId, long modRevision, long leaseId, Optional<SessionInfo> session,
+			String value) {
 
 		/**
 		 * Whether the key holds a session of the server ID its name carries.

@@ -11,6 +11,7 @@ import io.github.coordinatorha.BecameActiveEvent;
 import io.github.coordinatorha.RoleTransitionEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 
@@ -28,6 +29,11 @@ final class TransitionPublisher {
 
 	private final Lane lane;
 
+	/**
+	 * The thread publishing an event of this role now, if any.
+	 */
+	private volatile @Nullable Thread publishing;
+
 	TransitionPublisher(ApplicationEventPublisher publisher, Lane lane) {
 		this.publisher = publisher;
 		this.lane = lane;
@@ -39,7 +45,7 @@ final class TransitionPublisher {
 	void publishActive(BecameActiveEvent event, Runnable onSuccess, Consumer<Throwable> onFailure) {
 		this.lane.execute(() -> {
 			try {
-				this.publisher.publishEvent(event);
+				publishOnThisThread(event);
 			}
 			catch (Throwable ex) {
 				onFailure.accept(ex);
@@ -55,12 +61,30 @@ final class TransitionPublisher {
 	void publish(RoleTransitionEvent event) {
 		this.lane.execute(() -> {
 			try {
-				this.publisher.publishEvent(event);
+				publishOnThisThread(event);
 			}
 			catch (Throwable ex) {
 				logger.error("A listener of " + event + " failed; the election goes on", ex);
 			}
 		});
+	}
+
+	private void publishOnThisThread(RoleTransitionEvent event) {
+		this.publishing = Thread.currentThread();
+		try {
+			this.publisher.publishEvent(event);
+		}
+		finally {
+			this.publishing = null;
+		}
+	}
+
+	/**
+	 * Whether the calling thread is inside a listener of one of this role's events: it
+	 * must not wait for anything queued behind that event.
+	 */
+	boolean isPublishingOnThisThread() {
+		return this.publishing == Thread.currentThread();
 	}
 
 	/**

@@ -22,8 +22,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * {@code reason};</li>
  * <li>{@code ha.role.activation}: from winning the role to the end of the
  * {@code BecameActiveEvent} listeners, tagged {@code outcome};</li>
- * <li>{@code ha.role.takeover}: failover as the new active sees it, from the previous
- * active's key going to this node being ACTIVE;</li>
+ * <li>{@code ha.role.takeover}: failover as the new active sees it, from the role being
+ * without a serving active (its key gone, or handed to this node by its predecessor) to
+ * this node being ACTIVE;</li>
  * </ul>
  * and per node {@code ha.session.keepalive}: the round trip of each lease keepalive.
  *
@@ -76,7 +77,9 @@ public class ActiveStandbyMetrics implements MeterBinder, ElectionObserver {
 
 	@Override
 	public void tookOver(String role, Duration sinceActiveKeyDeleted) {
-		record("ha.role.takeover", "From the previous active's key going to this node being ACTIVE",
+		record("ha.role.takeover",
+				"From the role being without a serving active (its key gone, or handed to this node) to this node"
+						+ " being ACTIVE",
 				sinceActiveKeyDeleted, "role", role);
 	}
 

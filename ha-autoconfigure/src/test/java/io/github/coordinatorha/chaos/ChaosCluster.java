@@ -87,13 +87,23 @@ final class ChaosCluster implements AutoCloseable {
 	 * Starts a new run of node {@code index} and waits until it has started.
 	 */
 	void start(int index) {
+		start(index, List.of());
+	}
+
+	/**
+	 * Starts a new run of node {@code index} with JVM options of its own, and waits until
+	 * it has started.
+	 */
+	void start(int index, List<String> jvmOptions) {
 		Slot slot = this.slots.get(index);
 		slot.runs++;
 		String name = "node" + index + "-run" + slot.runs;
 		slot.journal = this.home.resolve(name + ".journal");
 		String endpoints = slot.proxies.stream().map((p) -> p.endpoint("http")).collect(Collectors.joining(","));
 		List<String> command = new ArrayList<>(List.of(NodeProcess.javaExecutable(), "-Xmx128m", "-XX:+UseSerialGC",
-				"-XX:TieredStopAtLevel=1", "-cp", classPath(), ChaosNode.class.getName(),
+				"-XX:TieredStopAtLevel=1"));
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-cp", classPath(), ChaosNode.class.getName(),
 				"--ha.etcd.endpoints=" + endpoints, "--ha.session.ttl=" + this.ttl.toSeconds() + "s",
 				"--ha.etcd.request-timeout=1s", "--ha.etcd.root-path=" + this.rootPath,
 				"--rootCoord.activeStandby.enabled=true", "--spring.main.banner-mode=off",

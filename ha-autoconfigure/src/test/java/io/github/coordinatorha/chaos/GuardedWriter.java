@@ -90,21 +90,21 @@ final class GuardedWriter extends LoopThread {
 			try {
 				response = this.client.getKVClient()
 					.txn()
-					.If(this.activeStandby.fencingGuard(token), unchanged)
+					.If(this.activeStandby.fencingGuard(token), this.activeStandby.epochGuard(token), unchanged)
 					.Then(Op.put(this.counter, ByteSequence.from(Long.toString(next), StandardCharsets.UTF_8),
 							PutOption.DEFAULT))
 					.commit()
 					.get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
 			}
 			catch (TimeoutException ex) {
-				this.journal.append("U", this.role, token.revision(), next, System.nanoTime());
+				this.journal.append("U", this.role, token.value(), next, System.nanoTime());
 				throw ex;
 			}
 			if (!response.isSucceeded()) {
-				this.journal.append("R", this.role, token.revision(), next, System.nanoTime());
+				this.journal.append("R", this.role, token.value(), next, System.nanoTime());
 				return;
 			}
-			this.journal.append("W", this.role, token.revision(), next, System.nanoTime());
+			this.journal.append("W", this.role, token.value(), next, System.nanoTime());
 			value = next;
 			modRevision = response.getHeader().getRevision();
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));

@@ -1,10 +1,14 @@
 package io.github.coordinatorha.chaos;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
 import io.github.coordinatorha.test.etcd.EtcdExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,16 +112,21 @@ class ProcessFaultTests {
 		int active = this.cluster.awaitOneActive(Duration.ofSeconds(10));
 		int standby = 1 - active;
 		// the standby's watch breaks and is made again over a slow link, while etcd
-		// compacts its history past the revision the new watch starts from
-		this.cluster.drop(standby);
-		this.cluster.delay(standby, Duration.ofMillis(100));
-		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-			String put = etcd.etcdctl("put", "compaction-load", "x", "-w", "json");
-			Matcher revision = Pattern.compile("\"revision\":(\\d+)").matcher(put);
-			assertThat(revision.find()).isTrue();
-			etcd.cluster().etcdctlResult("compact", revision.group(1));
-			return this.cluster.logged(standby, "watch on role rootCoord ended \\(.*compacted");
-		});
+		// compacts its history past the revision the new watch starts from; each round
+		// breaks it again, and writes and compacts as fast as a client can
+		try (Client client = Client.builder().endpoints(etcd.cluster().endpoints().split(",")).build()) {
+			ByteSequence key = ByteSequence.from("compaction-load", StandardCharsets.UTF_8);
+			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> {
+				this.cluster.drop(standby);
+				this.cluster.delay(standby, Duration.ofMillis(100));
+				long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+				while (System.nanoTime() < until) {
+					long revision = client.getKVClient().put(key, key).get(5, TimeUnit.SECONDS).getHeader().getRevision();
+					client.getKVClient().compact(revision).get(5, TimeUnit.SECONDS);
+				}
+				return this.cluster.logged(standby, "watch on role rootCoord ended \\(.*compacted");
+			});
+		}
 		this.cluster.heal(standby);
 		// its view is current again: it takes over at once when the active stops
 		long stoppedAt = System.nanoTime();

@@ -36,7 +36,7 @@ class RoleMachineTests {
 
 	private final RoleKeys keys = new RoleKeys(new EtcdKeys("by-dev", "meta"), "rootCoord");
 
-	private final RoleMachine machine = new RoleMachine("rootCoord", this.keys);
+	private final RoleMachine machine = new RoleMachine("rootCoord", this.keys, Candidacy.DEFAULT);
 
 	private final SessionLease lease = new SessionLease(1, 0xA, 1, Duration.ofSeconds(2), Instant.EPOCH, 10 * SECOND);
 
@@ -70,7 +70,7 @@ class RoleMachineTests {
 	void aWonClaimPublishesActiveWithTheTermAndTheLease() {
 		join();
 		feed(claimed(30));
-		assertThat(this.phase).isEqualTo(new Active(this.phase.membership(), 30, 0));
+		assertThat(this.phase).isInstanceOfSatisfying(Active.class, (active) -> assertThat(active.term()).isEqualTo(30));
 		assertThat(this.effects).contains(new RoleEffect.Publish(RoleState.ACTIVE, TransitionReason.ELECTED, 1, "a:1",
 				30, 0, this.lease));
 		assertThat(logs()).contains("register ACTIVE service successfully, serverName: rootcoord, ServerID=1, term=30");
@@ -89,7 +89,7 @@ class RoleMachineTests {
 	void aHandoverDrainsTheRoleBeforeItResignsAndTheResignerDoesNotWinItBack() {
 		becomeActive(30, session(2, 20));
 		CompletableFuture<Handover> reply = new CompletableFuture<>();
-		feed(new RoleInput.HandOverRequested(reply));
+		feed(new RoleInput.HandOverRequested(reply, 0));
 		assertThat(this.phase).isInstanceOf(Draining.class);
 		assertThat(this.effects).containsSubsequence(
 				new RoleEffect.Publish(RoleState.STANDBY, TransitionReason.RESIGNED, 0, null, 0, 0, null),
@@ -110,7 +110,7 @@ class RoleMachineTests {
 	@Test
 	void aDrainThatNeverEndsLetsTheRoleGoAtTheDrainLimit() {
 		becomeActive(30, session(2, 20));
-		feed(new RoleInput.HandOverRequested(new CompletableFuture<>()));
+		feed(new RoleInput.HandOverRequested(new CompletableFuture<>(), 0));
 		long limit = RoleMachine.DRAIN_LIMIT.toNanos();
 		assertThat(this.phase.dueAt()).isEqualTo(this.now + limit);
 		feed(new RoleInput.Tick(), this.now + limit);
@@ -144,7 +144,7 @@ class RoleMachineTests {
 		join(session(2, 5), activeKey(json(1), 25, 25, 0xA));
 		// a key of a term we gave up, still under our lease (say, a resignation whose answer was lost)
 		becomeActive(25, session(2, 5));
-		feed(new RoleInput.HandOverRequested(new CompletableFuture<>()));
+		feed(new RoleInput.HandOverRequested(new CompletableFuture<>(), 0));
 		feed(new RoleInput.Drained(25));
 		feed(new RoleInput.ResignFailed(this.lease, 25, new EtcdFailure(EtcdFailure.Kind.NO_ANSWER, "slow")));
 		feed(synced(50, session(2, 5), ownKey(10), activeKey(json(1), 25, 25, 0xA)), this.now + SECOND);
@@ -161,9 +161,127 @@ class RoleMachineTests {
 	void aLostSessionStepsDownAndRemembersTheTermToRelease() {
 		becomeActive(30);
 		feed(new RoleInput.SessionLost(this.lease, "expired"));
-		assertThat(this.phase).isEqualTo(new RolePhase.Idle(TransitionReason.SESSION_LOST, 30));
+		assertThat(this.phase).isEqualTo(new RolePhase.Idle(TransitionReason.SESSION_LOST, new Membership.Relinquished(30, 0xA)));
 		assertThat(this.effects).contains(new RoleEffect.Unwatch(),
 				new RoleEffect.Publish(RoleState.JOINING, TransitionReason.SESSION_LOST, 0, null, 0, 0, null));
+	}
+
+	@Test
+	void aHandoverToASuccessorOfTheSameProtocolIsOneTransferAndTheSuccessorIsNamedActive() {
+		KeyValue successor = session(2, 20, SessionInfo.PROTOCOL);
+		becomeActive(30, successor);
+		CompletableFuture<Handover> reply = new CompletableFuture<>();
+		feed(new RoleInput.HandOverRequested(reply, 0));
+		feed(new RoleInput.Drained(30));
+		assertThat(actions()).singleElement().isInstanceOfSatisfying(RoleEffect.Transfer.class, (transfer) -> {
+			assertThat(transfer.term()).isEqualTo(30);
+			assertThat(transfer.successor().serverId()).isEqualTo(2);
+		});
+		feed(new RoleInput.Transferred(this.lease, 30, successor.key(), true, 41, ownSession(), List.of()));
+		assertThat(this.phase).isInstanceOf(Standby.class);
+		assertThat(this.phase.membership().view().active()).hasValueSatisfying((holder) -> {
+			assertThat(holder.term()).isEqualTo(41);
+			assertThat(holder.serverId()).isEqualTo(2);
+		});
+		assertThat(this.effects).anyMatch((effect) -> effect instanceof RoleEffect.Answer answer
+				&& answer.handover().outcome() == Handover.Outcome.HANDED_OVER);
+	}
+
+	@Test
+	void aSuccessorWhoseLeaseDiedIsPassedOverForTheNextAndThenTheRoleIsReleased() {
+		KeyValue first = session(2, 20, SessionInfo.PROTOCOL);
+		KeyValue second = session(3, 25, SessionInfo.PROTOCOL);
+		becomeActive(30, first, second);
+		feed(new RoleInput.HandOverRequested(new CompletableFuture<>(), 0));
+		feed(new RoleInput.Drained(30));
+		EtcdFailure dead = new EtcdFailure(EtcdFailure.Kind.LEASE_NOT_FOUND, "lease not found");
+		feed(new RoleInput.TransferFailed(this.lease, 30, first.key(), dead));
+		assertThat(actions()).singleElement()
+			.isInstanceOfSatisfying(RoleEffect.Transfer.class,
+					(transfer) -> assertThat(transfer.successor().serverId()).isEqualTo(3));
+		feed(new RoleInput.TransferFailed(this.lease, 30, second.key(), dead));
+		assertThat(actions()).containsExactly(new RoleEffect.Resign(this.lease, 30));
+	}
+
+	@Test
+	void aTransferWhoseAnswerIsLostIsSettledByReadingNotByDeleting() {
+		KeyValue successor = session(2, 20, SessionInfo.PROTOCOL);
+		becomeActive(30, successor);
+		feed(new RoleInput.HandOverRequested(new CompletableFuture<>(), 0));
+		feed(new RoleInput.Drained(30));
+		feed(new RoleInput.TransferFailed(this.lease, 30, successor.key(),
+				new EtcdFailure(EtcdFailure.Kind.NO_ANSWER, "slow")));
+		assertThat(actions()).containsExactly(new RoleEffect.Sync(this.lease));
+		// the read shows the successor holding the key under its lease: it was applied
+		feed(synced(50, successor, ownKey(41), activeKey(json(2), 10, 41, 0xB)));
+		assertThat(this.phase).isInstanceOf(Standby.class);
+		assertThat(actions()).noneMatch((effect) -> effect instanceof RoleEffect.Release
+				|| effect instanceof RoleEffect.Resign);
+	}
+
+	@Test
+	void aChosenServerIdWithNoSessionChangesNothing() {
+		becomeActive(30, session(2, 20, SessionInfo.PROTOCOL));
+		CompletableFuture<Handover> reply = new CompletableFuture<>();
+		feed(new RoleInput.HandOverRequested(reply, 7));
+		assertThat(this.phase).isInstanceOf(Active.class);
+		assertThat(this.effects).anyMatch((effect) -> effect instanceof RoleEffect.Answer answer
+				&& answer.handover().outcome() == Handover.Outcome.NOT_A_CANDIDATE);
+	}
+
+	@Test
+	void aKeyHandedToThisNodeUnderItsLeaseMakesItActiveWithoutAWrite() {
+		join(session(2, 5));
+		feed(new RoleInput.Watched(this.lease, List.of(new WatchEvent(false, activeKey(json(1), 3, 60, 0xA)))));
+		assertThat(this.phase).isInstanceOfSatisfying(Active.class, (active) -> assertThat(active.term()).isEqualTo(60));
+		assertThat(actions()).noneMatch((effect) -> effect instanceof RoleEffect.Claim);
+	}
+
+	@Test
+	void aPreemptingActiveHandsTheRoleToAHigherPriorityStandbyOnlyAfterTenureAndDwellAndNeverOnATie() {
+		RoleMachine preempting = new RoleMachine("rootCoord", this.keys,
+				new Candidacy(new Succession(SuccessorPolicy.PRIORITY, 5), true, SessionInfo.PROTOCOL));
+		RoleMachine machine = preempting;
+		this.phase = RoleMachine.initial();
+		feedTo(machine, new RoleInput.SessionOpened(this.lease), 0);
+		feedTo(machine, new RoleInput.Registered(this.lease, 10, ownSession()), 0);
+		KeyValue equal = prioritized(2, 20, 5);
+		feedTo(machine, synced(20, ownKeyWithPriority(10, 5), equal), 0);
+		feedTo(machine, claimed(30), 0);
+		assertThat(this.phase).isInstanceOf(Active.class);
+		long ttl = this.lease.ttl().toNanos();
+		// a tie of rank: no preemption, ever
+		feedTo(machine, new RoleInput.Tick(), 10 * ttl);
+		assertThat(this.phase).isInstanceOf(Active.class);
+		// a higher priority joins: it must stay eligible for two TTLs first
+		KeyValue higher = prioritized(3, 40, 9);
+		feedTo(machine, new RoleInput.Watched(this.lease, List.of(new WatchEvent(false, higher))), 10 * ttl);
+		assertThat(this.phase).isInstanceOf(Active.class);
+		assertThat(this.phase.dueAt()).isEqualTo(12 * ttl);
+		feedTo(machine, new RoleInput.Tick(), 12 * ttl);
+		assertThat(this.phase).isInstanceOfSatisfying(Draining.class,
+				(draining) -> assertThat(draining.exit()).isEqualTo(new RolePhase.Exit(TransitionReason.PREEMPTED,
+						null, 3)));
+	}
+
+	private void feedTo(RoleMachine machine, RoleInput input, long at) {
+		this.now = at;
+		Step step = machine.next(this.phase, input, at);
+		this.phase = step.phase();
+		this.effects.clear();
+		this.effects.addAll(step.effects());
+	}
+
+	private KeyValue prioritized(long serverId, long revision, int priority) {
+		String json = "{\"ServerID\":" + serverId + ",\"ServerName\":\"rootcoord\",\"Address\":\"a:" + serverId
+				+ "\",\"ElectionProtocol\":2,\"Successor\":\"priority\",\"Priority\":" + priority + "}";
+		return new KeyValue(this.keys.sessionKey(serverId), json, revision, revision, 1, 0xB0 + serverId);
+	}
+
+	private KeyValue ownKeyWithPriority(long revision, int priority) {
+		String json = "{\"ServerID\":1,\"ServerName\":\"rootcoord\",\"Address\":\"a:1\",\"ElectionProtocol\":2,"
+				+ "\"Successor\":\"priority\",\"Priority\":" + priority + "}";
+		return new KeyValue(this.keys.sessionKey(1), json, revision, revision, 1, 0xA);
 	}
 
 	// Driving the machine
@@ -226,6 +344,12 @@ class RoleMachineTests {
 
 	private KeyValue session(long serverId, long revision) {
 		return new KeyValue(this.keys.sessionKey(serverId), json(serverId), revision, revision, 1, 0xB);
+	}
+
+	private KeyValue session(long serverId, long revision, int protocol) {
+		String json = "{\"ServerID\":" + serverId + ",\"ServerName\":\"rootcoord\",\"Address\":\"a:" + serverId
+				+ "\",\"ElectionProtocol\":" + protocol + "}";
+		return new KeyValue(this.keys.sessionKey(serverId), json, revision, revision, 1, 0xB0 + serverId);
 	}
 
 	private KeyValue activeKey(String value, long create, long mod, long lease) {

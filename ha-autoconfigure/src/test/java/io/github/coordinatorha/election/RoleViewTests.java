@@ -18,21 +18,21 @@ class RoleViewTests {
 	@Test
 	void theSuccessorIsTheSessionWrittenLongestAgo() {
 		RoleView view = read(40, session(7, 30), session(3, 20), session(5, 40));
-		assertThat(view.successor()).contains("by-dev/meta/session/rootcoord-3");
-		assertThat(view.successorServerIdExcluding("by-dev/meta/session/rootcoord-3")).isEqualTo(7);
+		assertThat(view.successor(Succession.OLDEST)).contains("by-dev/meta/session/rootcoord-3");
+		assertThat(view.successorServerIdExcluding("by-dev/meta/session/rootcoord-3", Succession.OLDEST)).isEqualTo(7);
 	}
 
 	@Test
 	void aRewrittenSessionGoesToTheBackOfTheQueue() {
 		RoleView view = read(40, session(3, 20), session(5, 40)).apply(put(session(3, 50)));
-		assertThat(view.successor()).contains("by-dev/meta/session/rootcoord-5");
+		assertThat(view.successor(Succession.OLDEST)).contains("by-dev/meta/session/rootcoord-5");
 	}
 
 	@Test
 	void foreignValuesAndStoppingSessionsAreNotSuccessors() {
 		RoleView view = read(12, keyValue("by-dev/meta/session/rootcoord-2", "not json", 10, 10, 0),
 				keyValue("by-dev/meta/session/rootcoord-3", json(3, true), 11, 11, 0), session(4, 12));
-		assertThat(view.successor()).contains("by-dev/meta/session/rootcoord-4");
+		assertThat(view.successor(Succession.OLDEST)).contains("by-dev/meta/session/rootcoord-4");
 		assertThat(view.candidateCount()).isEqualTo(3);
 	}
 
@@ -40,7 +40,7 @@ class RoleViewTests {
 	void keysOfOtherRolesInTheRangeAreIgnored() {
 		RoleView view = read(6, keyValue("by-dev/meta/session/rootcoordx-1", json(1, false), 5, 5, 0),
 				keyValue("by-dev/meta/session/rootcoord-abc", json(1, false), 6, 6, 0));
-		assertThat(view.successor()).isEmpty();
+		assertThat(view.successor(Succession.OLDEST)).isEmpty();
 		assertThat(view.active()).isEmpty();
 	}
 
@@ -49,6 +49,7 @@ class RoleViewTests {
 		RoleView view = read(42, keyValue("by-dev/meta/session/rootcoord", json(9, false), 42, 42, 77));
 		assertThat(view.active()).hasValueSatisfying((holder) -> {
 			assertThat(holder.term()).isEqualTo(42);
+			assertThat(holder.createRevision()).isEqualTo(42);
 			assertThat(holder.leaseId()).isEqualTo(77);
 			assertThat(holder.serverId()).isEqualTo(9);
 			assertThat(holder.address()).isEqualTo("127.0.0.1:9");
@@ -68,7 +69,7 @@ class RoleViewTests {
 	@Test
 	void ourConfirmedClaimIsNotUndoneByOlderNewsFromTheWatch() {
 		RoleView claimed = read(10, session(1, 10)).claimed(20, 5,
-				new SessionInfo(1, "rootcoord", "a", true, true, "v", 5L, "h", false, null));
+				SessionInfo.of(1, "rootcoord", "a", "v", 5L, "h", null));
 		// the watch catches up with what happened before our claim: someone held the key and let go
 		RoleView caughtUp = claimed.apply(put(keyValue("by-dev/meta/session/rootcoord", json(7, false), 12, 12, 9)))
 			.apply(delete("by-dev/meta/session/rootcoord", 13));
@@ -80,14 +81,14 @@ class RoleViewTests {
 	void aViewIsAValueThatChangesNeverInPlace() {
 		RoleView before = read(40, session(3, 20));
 		RoleView after = before.apply(put(session(5, 41))).apply(delete("by-dev/meta/session/rootcoord-3", 42));
-		assertThat(before.successor()).contains("by-dev/meta/session/rootcoord-3");
-		assertThat(after.successor()).contains("by-dev/meta/session/rootcoord-5");
+		assertThat(before.successor(Succession.OLDEST)).contains("by-dev/meta/session/rootcoord-3");
+		assertThat(after.successor(Succession.OLDEST)).contains("by-dev/meta/session/rootcoord-5");
 	}
 
 	@Test
 	void aDeletionOlderThanTheSessionKnownIsIgnored() {
 		RoleView view = read(40, session(3, 40)).apply(delete("by-dev/meta/session/rootcoord-3", 30));
-		assertThat(view.successor()).contains("by-dev/meta/session/rootcoord-3");
+		assertThat(view.successor(Succession.OLDEST)).contains("by-dev/meta/session/rootcoord-3");
 	}
 
 	private RoleView read(long revision, KeyValue... keyValues) {

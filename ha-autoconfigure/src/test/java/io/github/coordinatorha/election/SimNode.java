@@ -138,7 +138,7 @@ final class SimNode {
 	void handOver(String role, java.util.function.LongConsumer handedOver) {
 		if (this.running && !this.process.paused() && this.node.isActive(role)) {
 			SimProcess asked = this.process;
-			this.node.requestHandOver(role).thenAccept((handover) -> {
+			this.node.requestHandOver(role, 0).thenAccept((handover) -> {
 				if (handover.isHandedOver() && this.process == asked) {
 					handedOver.accept(handover.successorServerId());
 				}
@@ -226,7 +226,7 @@ final class SimNode {
 				String epochKey = this.keys.epochKey();
 				Compare epoch = (token.epoch() == 0) ? Compare.version(epochKey, Compare.Operator.EQUAL, 0)
 						: Compare.value(epochKey, Compare.Operator.EQUAL, Long.toString(token.epoch()));
-				this.gateway.txn(new Txn(List.of(Compare.createRevision(activeKey, Compare.Operator.EQUAL,
+				this.gateway.txn(new Txn(List.of(Compare.modRevision(activeKey, Compare.Operator.EQUAL,
 						token.revision()), epoch), List.of(new Operation.Put(WORK_PREFIX + role,
 								Long.toString(token.value()), 0)), List.of()))
 					.thenAccept((result) -> {

@@ -196,7 +196,7 @@ class OperationsTests {
 				"dataCoord.activeStandby.enabled=false");
 		await().atMost(Duration.ofSeconds(10)).until(() -> isActive(first));
 		ActiveStandbyEndpoint endpoint = first.getBean(ActiveStandbyEndpoint.class);
-		assertThat(endpoint.handOver("rootCoord").outcome()).isEqualTo(Handover.Outcome.NO_STANDBY);
+		assertThat(endpoint.handOver("rootCoord", null).outcome()).isEqualTo(Handover.Outcome.NO_STANDBY);
 		ConfigurableApplicationContext second = node();
 		await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.role("rootCoord").sessions().size() == 2);
 		RoleDescriptor role = endpoint.role("rootCoord");
@@ -207,12 +207,12 @@ class OperationsTests {
 			assertThat(session.registeredAt()).isNotBlank();
 		});
 		assertThat(endpoint.roles()).containsOnlyKeys("rootCoord", "dataCoord");
-		Handover handover = endpoint.handOver("rootCoord");
+		Handover handover = endpoint.handOver("rootCoord", null);
 		assertThat(handover.outcome()).isEqualTo(Handover.Outcome.HANDED_OVER);
 		await().atMost(Duration.ofSeconds(2)).until(() -> isActive(second));
 		assertThat(isActive(first)).isFalse();
-		assertThat(endpoint.handOver("rootCoord").outcome()).isEqualTo(Handover.Outcome.NOT_ACTIVE);
-		assertThat(endpoint.handOver("dataCoord").outcome()).isEqualTo(Handover.Outcome.HA_DISABLED);
+		assertThat(endpoint.handOver("rootCoord", null).outcome()).isEqualTo(Handover.Outcome.NOT_ACTIVE);
+		assertThat(endpoint.handOver("dataCoord", null).outcome()).isEqualTo(Handover.Outcome.HA_DISABLED);
 	}
 
 	@Test

@@ -167,9 +167,11 @@ public class TestElection implements ActiveStandby, SmartLifecycle {
 	}
 
 	/**
-	 * Makes this node STANDBY for the role, for a reason of the test's choosing (say
-	 * {@link TransitionReason#SESSION_LOST}), and publishes {@link BecameStandbyEvent};
-	 * does nothing if it is STANDBY already.
+	 * Makes this node stop serving the role, for a reason of the test's choosing, and
+	 * publishes {@link BecameStandbyEvent}, as a real node does: STANDBY for most
+	 * reasons, JOINING for those that leave a real node without a session
+	 * ({@link TransitionReason#SESSION_LOST}, {@link TransitionReason#ETCD_UNAVAILABLE});
+	 * does nothing if it does not serve the role already.
 	 * @param role the role
 	 * @param reason why
 	 * @return the role's status
@@ -180,7 +182,8 @@ public class TestElection implements ActiveStandby, SmartLifecycle {
 		if (!current.isActive() && current.reason() != TransitionReason.STARTING) {
 			return current;
 		}
-		RoleStatus standby = status(role, RoleState.STANDBY, reason, null);
+		boolean noSession = reason == TransitionReason.SESSION_LOST || reason == TransitionReason.ETCD_UNAVAILABLE;
+		RoleStatus standby = status(role, noSession ? RoleState.JOINING : RoleState.STANDBY, reason, null);
 		this.statuses.put(role, standby);
 		this.publisher.publishEvent(new BecameStandbyEvent(this, standby));
 		return standby;
@@ -233,7 +236,7 @@ public class TestElection implements ActiveStandby, SmartLifecycle {
 		}
 		ByteSequence key = ByteSequence.from(this.sessionRoot + token.role().toLowerCase(Locale.ROOT),
 				StandardCharsets.UTF_8);
-		return new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(token.revision()));
+		return new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(token.revision()));
 	}
 
 	/**
@@ -273,6 +276,19 @@ public class TestElection implements ActiveStandby, SmartLifecycle {
 		becomeStandby(role, TransitionReason.RESIGNED);
 		return new Handover(role, Handover.Outcome.HANDED_OVER, OTHER_SERVER_ID,
 				"Handed " + role + " over to serverId " + OTHER_SERVER_ID);
+	}
+
+	/**
+	 * Hands the role over to the other node of the test election, whose server ID is
+	 * {@code OTHER_SERVER_ID}; any other server ID is no candidate.
+	 */
+	@Override
+	public synchronized Handover handOver(String role, long serverId) {
+		if (serverId != OTHER_SERVER_ID && status(role).isActive()) {
+			return new Handover(role, Handover.Outcome.NOT_A_CANDIDATE, 0,
+					"serverId " + serverId + " has no live session for " + role + " that could take it; nothing was done");
+		}
+		return handOver(role);
 	}
 
 	/**

@@ -8,6 +8,7 @@ import io.github.coordinatorha.Handover;
 import io.github.coordinatorha.RoleStatus;
 import io.github.coordinatorha.election.ElectionNode;
 import io.github.coordinatorha.election.RegisteredSession;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -53,13 +54,17 @@ public class ActiveStandbyEndpoint {
 	}
 
 	/**
-	 * Hands the role over to a standby if this node is active and a standby exists.
+	 * Hands the role over to a standby if this node is active and a standby exists: to
+	 * the one named by {@code serverId} (the JSON body {@code {"serverId": 3}}), or to
+	 * the best one under the role's successor policy.
 	 * @param role the role's name
+	 * @param serverId the server ID of the standby to hand the role to, or {@code null}
+	 * for the best one
 	 * @return what happened
 	 */
 	@WriteOperation
-	public Handover handOver(@Selector String role) {
-		return this.node.handOver(role);
+	public Handover handOver(@Selector String role, @Nullable Long serverId) {
+		return (serverId != null) ? this.node.handOver(role, serverId) : this.node.handOver(role);
 	}
 
 	private RoleDescriptor describe(RoleStatus status) {
