@@ -393,6 +393,9 @@ final class SimRun {
 		this.history++;
 		this.disasters++;
 		this.disasterSinceQuiet = true;
+		// etcd forgot the handover: the successor's session may be gone, or back from the
+		// snapshot without its holder, so "won back" no longer applies
+		this.resigned.clear();
 		this.overlapsExcusedUntil = this.world.now() + this.settings.ttl().toNanos() + SECOND;
 		long epoch = 0;
 		for (long token : this.highestEver.values()) {
