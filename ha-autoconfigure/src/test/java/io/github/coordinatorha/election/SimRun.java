@@ -82,48 +82,13 @@ final class SimRun {
 
 	private final List<SimWorld.Event> pendingFaults = new ArrayList<>();
 
-	private final Map<String, Long> highestToken = new HashMap<>();
-
 	private final Map<String, Integer> faultCounts = new HashMap<>();
 
-	private long history;
-
-	/**
-	 * Per role, the highest token etcd accepted a guarded write of, in any history.
-	 */
-	private final Map<String, Long> highestEver = new HashMap<>();
-
-	/**
-	 * Per role, the token below which etcd must accept no guarded write: the highest
-	 * accepted before the last wipe or restore whose epoch was raised.
-	 */
-	private final Map<String, Long> tokenFloor = new HashMap<>();
-
-	/**
-	 * Wipes and restores whose epoch was not raised yet.
-	 */
-	private final List<Disaster> unraised = new ArrayList<>();
-
-	private int disasters;
-
-	private long windowWrites;
-
-	private long maxRaiseNanos;
+	private final SimTokenLedger tokens = new SimTokenLedger();
 
 	private boolean disasterSinceQuiet;
 
-	private final Map<String, Long> storeHighest = new HashMap<>();
-
-	private long storeRefusals;
-
-	private final Map<String, Long> lastStoreRefusal = new HashMap<>();
-
-	private final Map<String, Long> lastStoreAccept = new HashMap<>();
-
-	/**
-	 * Per role, the first write the store accepted after its last refusal.
-	 */
-	private final Map<String, Long> storeBackSince = new HashMap<>();
+	private final SimStore store = new SimStore();
 
 	private long maxStoreRecoveryNanos;
 
@@ -221,8 +186,9 @@ final class SimRun {
 		return new Result(this.seed, this.world.now(), this.world.eventsRun(), Map.copyOf(this.faultCounts),
 				this.quietStretches, this.maxRecoveryNanos, this.workWrites, this.excusedOverlapSteps,
 				(this.restNanos > 0) ? this.restElectionWrites * 60.0 * SECOND / this.restNanos : 0,
-				this.settings.ttl(), this.roles.size(), this.etcd.members(), this.disasters, this.windowWrites,
-				this.unraised.size(), this.maxRaiseNanos, this.storeRefusals, this.maxStoreRecoveryNanos,
+				this.settings.ttl(), this.roles.size(), this.etcd.members(), this.tokens.disasters(),
+				this.tokens.windowWrites(), this.tokens.unraised(), this.tokens.maxRaiseNanos(),
+				this.tokens.maxWindowWriteNanos(), this.store.refusals(), this.maxStoreRecoveryNanos,
 				(this.restAfterDisasterNanos > 0)
 						? this.restAfterDisasterWrites * 60.0 * SECOND / this.restAfterDisasterNanos : 0,
 				this.maxRestAfterDisasterPerMinute, this.maxServerId,
@@ -390,18 +356,12 @@ final class SimRun {
 	}
 
 	private void disaster(String what) {
-		this.history++;
-		this.disasters++;
+		this.tokens.disaster(what, this.world.now());
 		this.disasterSinceQuiet = true;
 		// etcd forgot the handover: the successor's session may be gone, or back from the
 		// snapshot without its holder, so "won back" no longer applies
 		this.resigned.clear();
 		this.overlapsExcusedUntil = this.world.now() + this.settings.ttl().toNanos() + SECOND;
-		long epoch = 0;
-		for (long token : this.highestEver.values()) {
-			epoch = Math.max(epoch, token >>> io.github.coordinatorha.FencingToken.REVISION_BITS);
-		}
-		this.unraised.add(new Disaster(what, this.world.now(), epoch, Map.copyOf(this.highestEver)));
 	}
 
 	// Quiet
@@ -478,25 +438,14 @@ final class SimRun {
 	 */
 	private void checkStoreRecovered(long settled, long restStart) {
 		long bound = settled + recoveryBound();
+		// the active, elected within the bound at the latest, writes within one interval
+		long acceptBound = bound + SimNode.WORK_INTERVAL + this.settings.requestTimeout().toNanos();
 		for (String role : this.roles) {
-			long refused = this.lastStoreRefusal.getOrDefault(role, Long.MIN_VALUE);
-			if (refused > bound) {
-				fail("the outside store refused a token of " + role + " at " + seconds(refused) + ", after the recovery"
-						+ " bound (" + seconds(bound) + "): its highest is " + this.storeHighest.get(role));
+			String violation = this.store.violation(role, restStart, bound, acceptBound);
+			if (violation != null) {
+				fail(violation);
 			}
-			long accepted = this.lastStoreAccept.getOrDefault(role, Long.MIN_VALUE);
-			if (accepted < restStart) {
-				fail("the outside store accepted no write of " + role + " at rest (since " + seconds(restStart)
-						+ "; last at " + ((accepted == Long.MIN_VALUE) ? "never" : seconds(accepted)) + ")");
-			}
-			// the active, elected within the bound at the latest, writes within one interval
-			long storeBound = settled + recoveryBound() + SimNode.WORK_INTERVAL + this.settings.requestTimeout().toNanos();
-			long back = this.storeBackSince.getOrDefault(role, Long.MIN_VALUE);
-			if (back > storeBound) {
-				fail("the outside store accepted a write of " + role + " again only at " + seconds(back) + ", after "
-						+ seconds(storeBound) + " (the recovery bound and one write)");
-			}
-			this.maxStoreRecoveryNanos = Math.max(this.maxStoreRecoveryNanos, back - settled);
+			this.maxStoreRecoveryNanos = Math.max(this.maxStoreRecoveryNanos, this.store.backSince(role) - settled);
 		}
 	}
 
@@ -507,29 +456,53 @@ final class SimRun {
 	private void checkServerIds() {
 		long counter = counterValue();
 		for (String role : this.roles) {
-			Map<Long, String> holders = new HashMap<>();
 			RoleKeys keys = new RoleKeys(new EtcdKeys(this.settings.rootPath(), "meta"), role);
+			Map<String, Long> serverIds = new java.util.LinkedHashMap<>();
 			for (SimNode node : this.nodes) {
 				long serverId = node.serverId(role);
-				if (serverId == 0) {
-					fail(node.name() + " has no server ID for " + role + " at rest");
-				}
-				String other = holders.put(serverId, node.name());
-				if (other != null) {
-					fail("server ID " + serverId + " is held by both " + other + " and " + node.name() + " for " + role
-							+ " at rest");
-				}
-				if (this.etcd.key(keys.sessionKey(serverId)) == null) {
-					fail(node.name() + " serves " + role + " as server ID " + serverId + " but etcd holds no session key "
-							+ keys.sessionKey(serverId) + " at rest");
-				}
-				if (serverId >= counter) {
-					fail(node.name() + " holds server ID " + serverId + " for " + role + ", but the counter holds " + counter
-							+ " as the next free ID: Milvus's allocator would hand it out again");
-				}
+				serverIds.put(node.name(), serverId);
 				this.maxServerId = Math.max(this.maxServerId, serverId);
 			}
+			String violation = serverIdViolation(role, serverIds,
+					(serverId) -> this.etcd.key(keys.sessionKey(serverId)) != null, counter);
+			if (violation != null) {
+				fail(violation);
+			}
 		}
+	}
+
+	/**
+	 * What is wrong with the server IDs live nodes hold for a role at rest, if anything.
+	 * @param role the role
+	 * @param serverIds each live node's server ID, {@code 0} for none
+	 * @param registered whether etcd holds the session key of a server ID
+	 * @param counter the server ID counter: the next free ID, as Milvus keeps it
+	 * @return the violation, or {@code null} if none
+	 */
+	static @org.jspecify.annotations.Nullable String serverIdViolation(String role, Map<String, Long> serverIds,
+			java.util.function.LongPredicate registered, long counter) {
+		Map<Long, String> holders = new HashMap<>();
+		for (Map.Entry<String, Long> entry : serverIds.entrySet()) {
+			String node = entry.getKey();
+			long serverId = entry.getValue();
+			if (serverId == 0) {
+				return node + " has no server ID for " + role + " at rest";
+			}
+			String other = holders.put(serverId, node);
+			if (other != null) {
+				return "server ID " + serverId + " is held by both " + other + " and " + node + " for " + role
+						+ " at rest";
+			}
+			if (!registered.test(serverId)) {
+				return node + " serves " + role + " as server ID " + serverId + " but etcd holds no session key for it"
+						+ " at rest";
+			}
+			if (serverId >= counter) {
+				return node + " holds server ID " + serverId + " for " + role + ", but the counter holds " + counter
+						+ " as the next free ID: Milvus's allocator would hand it out again";
+			}
+		}
+		return null;
 	}
 
 	private long counterValue() {
@@ -597,20 +570,11 @@ final class SimRun {
 	 * tells the node of a refusal, as users are told to.
 	 */
 	private void storeWrite(ElectionNode node, io.github.coordinatorha.FencingToken token) {
-		String role = token.role();
-		long highest = this.storeHighest.getOrDefault(role, 0L);
-		long now = this.world.now();
-		if (token.value() < highest) {
-			this.storeRefusals++;
-			this.lastStoreRefusal.put(role, now);
-			this.storeBackSince.remove(role);
+		long highest = this.store.write(token.role(), token.value(), this.world.now());
+		if (highest >= 0) {
 			this.world.trace("store", "refused " + token + ", highest", highest);
 			node.tokenRefused(token, highest);
-			return;
 		}
-		this.storeHighest.put(role, token.value());
-		this.lastStoreAccept.put(role, now);
-		this.storeBackSince.putIfAbsent(role, now);
 	}
 
 	private java.util.function.LongConsumer resigned(SimNode node, String role, long asked) {
@@ -662,29 +626,11 @@ final class SimRun {
 		}
 		this.workWrites++;
 		String role = put.key().substring(SimNode.WORK_PREFIX.length());
-		String inHistory = role + "@" + this.history;
 		long token = Long.parseLong(put.value());
-		long highest = this.highestToken.getOrDefault(inHistory, 0L);
-		if (token < highest) {
-			fail("etcd accepted a guarded write of " + inHistory + " with token " + token + " after one with " + highest);
+		String violation = this.tokens.accepted(role, token, this.world.now());
+		if (violation != null) {
+			fail(violation);
 		}
-		this.highestToken.put(inHistory, Math.max(token, highest));
-		if (!this.unraised.isEmpty()) {
-			// in the window of a wipe or restore, before its epoch is raised
-			long before = this.tokenFloor.getOrDefault(role, 0L);
-			for (Disaster disaster : this.unraised) {
-				before = Math.max(before, disaster.highestBefore().getOrDefault(role, 0L));
-			}
-			if (token < before) {
-				this.windowWrites++;
-			}
-		}
-		else if (token < this.tokenFloor.getOrDefault(role, 0L)) {
-			fail("etcd accepted a guarded write of " + role + " with token " + token + " ("
-					+ new io.github.coordinatorha.FencingToken(role, token) + "), below " + this.tokenFloor.get(role)
-					+ ", the highest accepted before the last wipe or restore, after the epoch was raised past it");
-		}
-		this.highestEver.merge(role, token, Math::max);
 	}
 
 	/**
@@ -692,9 +638,6 @@ final class SimRun {
 	 * of every token accepted before it.
 	 */
 	private void epochChanged(List<WatchEvent> changes) {
-		if (this.unraised.isEmpty()) {
-			return;
-		}
 		String epochKey = new EtcdKeys(this.settings.rootPath(), "meta").epochKey();
 		for (WatchEvent change : changes) {
 			if (change.deleted() || !change.keyValue().key().equals(epochKey)) {
@@ -707,23 +650,12 @@ final class SimRun {
 			catch (NumberFormatException ex) {
 				continue;
 			}
-			for (java.util.Iterator<Disaster> each = this.unraised.iterator(); each.hasNext();) {
-				Disaster disaster = each.next();
-				if (epoch > disaster.epochBefore()) {
-					each.remove();
-					this.world.trace("sim", "epoch raised past the " + disaster.what() + " to", epoch);
-					this.maxRaiseNanos = Math.max(this.maxRaiseNanos, this.world.now() - disaster.at());
-					disaster.highestBefore().forEach((role, token) -> this.tokenFloor.merge(role, token, Math::max));
-				}
+			for (String raised : this.tokens.epochStored(epoch, this.world.now())) {
+				this.world.trace("sim", "epoch raised past the " + raised + " to", epoch);
 			}
 		}
 	}
 
-	/**
-	 * A wipe or a restore, and what was accepted before it.
-	 */
-	private record Disaster(String what, long at, long epochBefore, Map<String, Long> highestBefore) {
-	}
 
 	private boolean oneActivePerRole() {
 		for (String role : this.roles) {
@@ -795,6 +727,8 @@ final class SimRun {
 	 * @param unraisedAtEnd wipes and restores whose epoch was never raised
 	 * @param maxRaiseNanos the longest time from a wipe or restore to the raise of its
 	 * epoch
+	 * @param maxWindowWriteNanos the latest a write of the window came after its wipe or
+	 * restore
 	 * @param storeRefusals the tokens the outside store refused
 	 * @param maxStoreRecoveryNanos the longest time from the faults' end to the store's
 	 * first acceptance after its last refusal
@@ -810,7 +744,7 @@ final class SimRun {
 	record Result(long seed, long simulatedNanos, long events, Map<String, Integer> faults, int quietStretches,
 			long maxRecoveryNanos, long guardedWrites, long excusedOverlapSteps, double restWritesPerMinute,
 			Duration ttl, int roles, int members, int disasters, long windowWrites, int unraisedAtEnd,
-			long maxRaiseNanos, long storeRefusals, long maxStoreRecoveryNanos, double restWritesPerMinuteAfterDisaster,
+			long maxRaiseNanos, long maxWindowWriteNanos, long storeRefusals, long maxStoreRecoveryNanos, double restWritesPerMinuteAfterDisaster,
 			double maxRestWritesPerMinuteAfterDisaster, long maxServerId, boolean staleLessor,
 			long staleLessorOverlapSteps) {
 	}

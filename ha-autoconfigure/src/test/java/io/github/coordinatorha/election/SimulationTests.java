@@ -86,7 +86,7 @@ class SimulationTests {
 		System.out.printf(java.util.Locale.ROOT,
 				"simulation: seeds=%d (from %d, %d on 3 members, %d of them with etcd 3.4.23's stale lessor) simulated=%ds wall=%.1fs events=%d (%.0f/s)"
 						+ " quietStretches=%d maxRecovery=%s guardedWrites=%d restWritesPerMinute<=%.1f"
-						+ " excusedOverlapSteps=%d staleLessorOverlapSteps=%d disasters=%d windowWrites=%d unraised=%d maxRaise=%s (seed %d)"
+						+ " excusedOverlapSteps=%d staleLessorOverlapSteps=%d disasters=%d windowWrites=%d (latest %s after its event) unraised=%d maxRaise=%s (seed %d)"
 						+ " storeRefusals=%d maxStoreRecovery=%s restWritesPerMinuteAfterDisaster=%.2f (<=%.1f)"
 						+ " maxServerId=%d faults=%s%n",
 				seeds, first, results.stream().filter((result) -> result.members() == 3).count(),
@@ -99,6 +99,7 @@ class SimulationTests {
 				results.stream().mapToLong(Result::staleLessorOverlapSteps).sum(),
 				results.stream().mapToInt(Result::disasters).sum(),
 				results.stream().mapToLong(Result::windowWrites).sum(),
+				SimRun.seconds(results.stream().mapToLong(Result::maxWindowWriteNanos).max().orElse(0)),
 				results.stream().mapToInt(Result::unraisedAtEnd).sum(),
 				SimRun.seconds(results.stream().mapToLong(Result::maxRaiseNanos).max().orElse(0)),
 				results.stream().max(java.util.Comparator.comparingLong(Result::maxRaiseNanos)).map(Result::seed).orElse(0L),
