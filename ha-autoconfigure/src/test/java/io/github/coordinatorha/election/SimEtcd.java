@@ -113,6 +113,8 @@ final class SimEtcd {
 
 	private @Nullable Isolation isolation;
 
+	private boolean watchesRequireLeader = true;
+
 	private long commits;
 
 	private long incarnation;
@@ -221,6 +223,16 @@ final class SimEtcd {
 			}
 		}
 		return Availability.SERVING;
+	}
+
+	/**
+	 * Whether watches ask for a leader ({@code hasleader}), as {@code JetcdGateway}'s do
+	 * ({@code WatchOption.withRequireLeader}). A watch that does not is neither refused
+	 * nor ended by a member without a leader: it falls silent until the member rejoins.
+	 * @param requireLeader {@code false} for jetcd's default
+	 */
+	void watchesRequireLeader(boolean requireLeader) {
+		this.watchesRequireLeader = requireLeader;
 	}
 
 	/**
@@ -509,7 +521,7 @@ final class SimEtcd {
 	 */
 	ServerWatch watch(int member, String key, @Nullable String rangeEnd, long fromRevision, WatchSink sink) {
 		ServerWatch watch = new ServerWatch(member, key, rangeEnd, sink);
-		if (availability(member) == Availability.NO_LEADER) {
+		if (this.watchesRequireLeader && availability(member) == Availability.NO_LEADER) {
 			watch.ended = true;
 			sink.ended(noLeader());
 			return watch;
@@ -757,7 +769,7 @@ final class SimEtcd {
 		// streams at its third look in a row without a leader.
 		long firstLook = isolated.noticedAt + uniform(electionTimeout);
 		isolated.monitor = this.world.scheduleAt(firstLook + 2 * electionTimeout, () -> {
-			if (this.isolation == isolated) {
+			if (this.isolation == isolated && this.watchesRequireLeader) {
 				this.world.trace("etcd", "no leader for three looks: the member ends its streams, member", member);
 				for (ServerWatch watch : List.copyOf(this.watches)) {
 					if (watch.member == member) {

@@ -141,6 +141,9 @@ final class SimRun {
 		// an etcd with the fixes
 		this.etcd = new SimEtcd(this.world,
 				SimEtcd.Settings.defaults().withMembers(members).withStaleLessor(this.random.nextBoolean()));
+		// -Dsim.watchWithoutLeader=true: watches as jetcd makes them by default, which a member
+		// cut off from the majority neither refuses nor ends (issue 12, item 5)
+		this.etcd.watchesRequireLeader(!Boolean.getBoolean("sim.watchWithoutLeader"));
 		Duration ttl = Duration.ofSeconds(List.of(2, 3, 5).get(this.random.nextInt(3)));
 		Duration requestTimeout = Duration.ofMillis(List.of(500, 1000).get(this.random.nextInt(2)));
 		this.settings = new SimSettings(ttl, requestTimeout, 0.01, "sim", SimFaults.none());
