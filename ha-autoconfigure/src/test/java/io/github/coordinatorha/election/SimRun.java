@@ -21,19 +21,24 @@ import io.github.coordinatorha.election.SimNode.SimSettings;
  * at every step, and at the end of each quiet stretch:
  * <ul>
  * <li>never two nodes whose published status is ACTIVE for a role at the same instant,
- * each by its own drifting clock;</li>
+ * each by its own drifting clock, but in two windows that are counted, not failed: for a
+ * TTL and a second after a wipe or restore (the old active's lease could not have expired
+ * by its clock yet), and on etcd 3.4.23's stale lessor while the deposed active's last
+ * renewal that a correct engine takes came from a stalled or cut-off leader (etcd#15247,
+ * #12528: see {@link SimEngineTap}; the engine promises to ignore a keepalive answer in a
+ * raft term below one it has seen, and an overlap after such an answer fails);</li>
  * <li>every write etcd accepts under a fencing guard carries a token no lower than any
  * accepted before it within one history of etcd (a wipe or a restore starts a new
  * one);</li>
  * <li>across histories: after a wipe or a restore, once the epoch key holds a value above
  * the epoch of every token accepted before the event, etcd never again accepts a guarded
- * write whose token is below the highest accepted before it (until the next such event);
+ * write whose token is not above the highest accepted before it ({@link SimTokenLedger});
  * the writes below it accepted in the window before that raise are counted, not
  * failed;</li>
  * <li>once the faults stop and every node reaches etcd again, exactly one node is ACTIVE
  * for each role within {@link #recoveryBound()}, and stays so; the outside fenced store,
  * which refuses a token below the highest it accepted and tells the node, refuses none
- * after that bound and accepts the active's writes at rest;</li>
+ * after that bound and accepts the active's writes at rest ({@link SimStore});</li>
  * <li>at rest, no two live nodes hold one server ID for a role, each holds a session key
  * in etcd, and the server ID counter (the next free ID, as Milvus keeps it) is above
  * every ID in use;</li>
