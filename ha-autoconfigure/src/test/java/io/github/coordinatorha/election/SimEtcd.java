@@ -1355,6 +1355,15 @@ final class SimEtcd {
 
 		private boolean ended;
 
+		/**
+		 * Whether it watches from this key on.
+		 * @param watched the key
+		 * @return {@code true} if its range starts there
+		 */
+		boolean watches(String watched) {
+			return this.key.equals(watched);
+		}
+
 		private ServerWatch(int member, String key, @Nullable String rangeEnd, WatchSink sink) {
 			this.member = member;
 			this.key = key;

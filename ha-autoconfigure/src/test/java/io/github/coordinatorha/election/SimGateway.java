@@ -190,6 +190,15 @@ final class SimGateway implements EtcdGateway {
 	}
 
 	/**
+	 * Whether a watch of this connection that etcd serves starts at the key.
+	 * @param key the key
+	 * @return {@code true} if one does
+	 */
+	boolean watches(String key) {
+		return this.watches.stream().anyMatch((watch) -> watch.server != null && watch.server.watches(key) && !watch.over());
+	}
+
+	/**
 	 * Cuts the node off from etcd until {@link #reconnect()}.
 	 * @param how how the cut shows
 	 */
