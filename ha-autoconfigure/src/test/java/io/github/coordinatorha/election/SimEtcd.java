@@ -970,6 +970,12 @@ final class SimEtcd {
 			if (watch.ended || revision < watch.nextRevision || held(watch)) {
 				continue;
 			}
+			if (watch.nextRevision < revision) {
+				// it was held until now (a stalled member back, which applies its log in order
+				// before what comes next): what it missed first
+				catchUp(watch);
+				continue;
+			}
 			List<WatchEvent> matching = null;
 			for (WatchEvent change : changes) {
 				if (watch.covers(change.keyValue().key())) {

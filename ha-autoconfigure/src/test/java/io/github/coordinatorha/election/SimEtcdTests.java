@@ -275,6 +275,27 @@ class SimEtcdTests {
 	}
 
 	@Test
+	void aWatchOnAStalledLeaderGetsWhatWasCommittedDuringTheStallBeforeTheRevocationsOfItsReturn() {
+		SimEtcd etcd = new SimEtcd(this.world, Settings.fast().withMembers(3));
+		long lease = etcd.grant(0, 2).leaseId();
+		put(etcd, "k1", lease);
+		List<List<WatchEvent>> saw = new ArrayList<>();
+		List<String> ended = new ArrayList<>();
+		etcd.watch(0, "k", "l", 0, sink(saw, ended));
+		etcd.stallLeader();
+		etcd.txn(1, new Txn(List.of(), List.of(new Put("k2", "v", 0)), List.of()));
+		this.world.runUntil(2 * SECOND);
+		keepAliveAt(etcd, 1, lease);
+		this.world.runUntil(3 * SECOND);
+		assertThat(saw).isEmpty();
+		etcd.endStall();
+		// seed 92 of the 5000 lost the put: the revocation reached the watch first
+		assertThat(saw.stream().flatMap(List::stream).map((event) -> event.keyValue().key() + (event.deleted() ? "-" : "+")))
+			.containsExactly("k2+", "k1-");
+		assertThat(ended).isEmpty();
+	}
+
+	@Test
 	void aFollowerCutOffFromTheMajorityHangsUntilItKnowsItHasNoLeaderThenRefusesAndEndsItsWatches() {
 		SimEtcd etcd = new SimEtcd(this.world, Settings.fast().withMembers(3));
 		long lease = etcd.grant(0, 5).leaseId();
