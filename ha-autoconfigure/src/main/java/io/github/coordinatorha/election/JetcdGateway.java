@@ -111,13 +111,7 @@ final class JetcdGateway implements EtcdGateway {
 
 	@Override
 	public Watching watch(String key, String rangeEnd, long fromRevision, WatchListener listener) {
-		// hasleader: a member cut off from the majority refuses the watch, or ends it once
-		// it knows, instead of leaving it silent while keepalives succeed elsewhere
-		WatchOption option = WatchOption.builder()
-			.withRange(bytes(rangeEnd))
-			.withRevision(fromRevision)
-			.withRequireLeader(true)
-			.build();
+		WatchOption option = WatchOption.builder().withRange(bytes(rangeEnd)).withRevision(fromRevision).build();
 		AtomicBoolean ended = new AtomicBoolean();
 		AtomicReference<Watch.Watcher> watcher = new AtomicReference<>();
 		Runnable end = () -> {
