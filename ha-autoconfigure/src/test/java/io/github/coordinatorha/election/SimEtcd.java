@@ -54,8 +54,8 @@ import org.jspecify.annotations.Nullable;
  * member cut off from the majority ({@link #isolate(int)}): after an election timeout it
  * knows it has no leader and refuses requests and new streams with "no leader" and,
  * after three more checks of its leader monitor, ends the streams it serves, as etcd does
- * for calls with {@code hasleader} metadata (every call the engine makes, in this model;
- * see {@link #watchesRequireLeader(boolean)} for watches without it);</li>
+ * for calls with {@code hasleader} metadata (every call of the starter's client; see
+ * {@link #watchesRequireLeader(boolean)} for watches without it);</li>
  * </ul>
  * Calls are served at once, on the world's thread; {@link SimGateway} adds the network.
  * The model leaves out what the engine does not use: ranges in comparisons and deletes,
@@ -227,11 +227,10 @@ final class SimEtcd {
 	}
 
 	/**
-	 * Whether watches ask for a leader ({@code hasleader}), as issue 12 requires of the
-	 * engine. jetcd's keepalives always do; its watches only with
-	 * {@code WatchOption.withRequireLeader(true)}, which {@code JetcdGateway} does not set
-	 * yet. A watch that does not is neither refused nor ended by a member without a
-	 * leader: it falls silent until the member rejoins.
+	 * Whether watches ask for a leader ({@code hasleader}), as the starter's client does
+	 * on every call ({@code EtcdClients} sets the header). A watch that does not (jetcd's
+	 * default) is neither refused nor ended by a member without a leader: it falls silent
+	 * until the member rejoins.
 	 * @param requireLeader {@code false} for jetcd's default
 	 */
 	void watchesRequireLeader(boolean requireLeader) {
