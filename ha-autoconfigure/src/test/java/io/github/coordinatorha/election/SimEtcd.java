@@ -50,7 +50,12 @@ import org.jspecify.annotations.Nullable;
  * <li>operator faults: {@link #stop()} and {@link #start()} (a new leader refreshes
  * every lease to TTL + election timeout, as etcd's {@code Promote} does; every watch
  * ends), {@link #wipe()}, {@link #snapshot()} and {@link #restore(Snapshot)} (state and
- * revision go back), and etcd#15247, a stalled leader ({@link #stallLeader()}).</li>
+ * revision go back), etcd#15247, a stalled leader ({@link #stallLeader()}), and a
+ * member cut off from the majority ({@link #isolate(int)}): after an election timeout it
+ * knows it has no leader and refuses requests and new streams with "no leader" and,
+ * after three more checks of its leader monitor, ends the streams it serves, as etcd does
+ * for calls with {@code hasleader} metadata (every call of the starter's client; see
+ * {@link #watchesRequireLeader(boolean)} for watches without it);</li>
  * </ul>
  * Calls are served at once, on the world's thread; {@link SimGateway} adds the network.
  * The model leaves out what the engine does not use: ranges in comparisons and deletes,
@@ -88,6 +93,9 @@ final class SimEtcd {
 
 	private final Map<Long, Revoked> recentlyRevoked = new LinkedHashMap<>();
 
+	/** Leases a returning stalled leader revoked while the majority kept them alive. */
+	private final Map<Long, Long> revokedAlive = new LinkedHashMap<>();
+
 	private State state = new State();
 
 	private long raftTerm;
@@ -103,6 +111,10 @@ final class SimEtcd {
 	private long tickPhase;
 
 	private @Nullable Stall stall;
+
+	private @Nullable Isolation isolation;
+
+	private boolean watchesRequireLeader = true;
 
 	private long commits;
 
@@ -198,7 +210,53 @@ final class SimEtcd {
 			return Availability.REFUSING;
 		}
 		Stall stalled = this.stall;
-		return (stalled != null && stalled.member == member) ? Availability.HANGING : Availability.SERVING;
+		if (stalled != null && stalled.member == member) {
+			return Availability.HANGING;
+		}
+		Isolation isolated = this.isolation;
+		if (isolated != null) {
+			if (isolated.member == member) {
+				return (this.world.now() >= isolated.noticedAt) ? Availability.NO_LEADER : Availability.HANGING;
+			}
+			if (isolated.electing()) {
+				// the majority has no leader yet: what reaches it waits for one
+				return Availability.HANGING;
+			}
+		}
+		return Availability.SERVING;
+	}
+
+	/**
+	 * Whether watches ask for a leader ({@code hasleader}), as the starter's client does
+	 * on every call ({@code EtcdClients} sets the header). A watch that does not (jetcd's
+	 * default) is neither refused nor ended by a member without a leader: it falls silent
+	 * until the member rejoins.
+	 * @param requireLeader {@code false} for jetcd's default
+	 */
+	void watchesRequireLeader(boolean requireLeader) {
+		this.watchesRequireLeader = requireLeader;
+	}
+
+	/**
+	 * The member cut off from the majority now.
+	 * @return the member, or {@code -1} if none
+	 */
+	int isolated() {
+		Isolation isolated = this.isolation;
+		return (isolated != null) ? isolated.member : -1;
+	}
+
+	/**
+	 * Whether a stall or an isolation is under way.
+	 * @return {@code true} while {@link #stallLeader()} or {@link #isolate(int)} has not
+	 * ended
+	 */
+	boolean sick() {
+		return this.stall != null || this.isolation != null;
+	}
+
+	int leader() {
+		return this.leader;
 	}
 
 	/**
@@ -253,6 +311,16 @@ final class SimEtcd {
 	long leaseDeadline(long leaseId) {
 		Lease lease = this.state.leases.get(leaseId);
 		return (lease != null) ? lease.deadline : -1;
+	}
+
+	/**
+	 * When a stalled leader, back, revoked a lease the majority still kept alive
+	 * (etcd#12528).
+	 * @param leaseId the lease
+	 * @return the time, or {@code Long.MIN_VALUE} if it did not
+	 */
+	long revokedAliveAt(long leaseId) {
+		return this.revokedAlive.getOrDefault(leaseId, Long.MIN_VALUE);
 	}
 
 	/**
@@ -404,7 +472,22 @@ final class SimEtcd {
 	void keepAlive(int member, long leaseId, KeepAliveReply reply) {
 		Stall stalled = this.stall;
 		if (stalled != null && stalled.member == member) {
-			stalled.keepAlive(leaseId, reply, this.world.now());
+			if (this.settings.staleLessor()) {
+				stalled.keepAlive(leaseId, reply, this.world.now());
+			}
+			// else: its lessor cannot confirm its leadership; no answer
+			return;
+		}
+		Isolation isolated = this.isolation;
+		if (isolated != null && (isolated.member == member || isolated.electing())) {
+			if (isolated.member == member && this.world.now() >= isolated.noticedAt) {
+				reply.failed(noLeader());
+			}
+			else if (isolated.member == member && isolated.staleLessor != null && this.settings.staleLessor()) {
+				// A leader cut off still renews from its own lessor until it steps down.
+				isolated.staleLessor.keepAlive(leaseId, reply, this.world.now());
+			}
+			// else: forwarded to a leader that cannot be reached; no answer
 			return;
 		}
 		// etcd fills the header before it renews.
@@ -440,6 +523,11 @@ final class SimEtcd {
 	 */
 	ServerWatch watch(int member, String key, @Nullable String rangeEnd, long fromRevision, WatchSink sink) {
 		ServerWatch watch = new ServerWatch(member, key, rangeEnd, sink);
+		if (this.watchesRequireLeader && availability(member) == Availability.NO_LEADER) {
+			watch.ended = true;
+			sink.ended(noLeader());
+			return watch;
+		}
 		if (fromRevision > 0 && fromRevision < this.state.compactRevision) {
 			watch.ended = true;
 			sink.ended(new EtcdFailure(EtcdFailure.Kind.COMPACTED, "required revision has been compacted"));
@@ -489,6 +577,10 @@ final class SimEtcd {
 		this.serving = false;
 		this.incarnation++;
 		this.stall = null;
+		if (this.isolation != null) {
+			this.isolation.cancel();
+			this.isolation = null;
+		}
 		this.world.trace("etcd", "stopped");
 		endWatches(new EtcdFailure(EtcdFailure.Kind.FAILED, "etcd closed the stream: the member stopped"));
 		for (Lease lease : this.state.leases.values()) {
@@ -587,8 +679,8 @@ final class SimEtcd {
 			throw new IllegalStateException(
 					"A stalled leader needs a cluster of at least 3 members (Settings.withMembers)");
 		}
-		if (!this.serving || this.stall != null) {
-			throw new IllegalStateException("The cluster must be serving without a stalled leader");
+		if (!this.serving || sick()) {
+			throw new IllegalStateException("The cluster must be serving without a stalled leader or a member cut off");
 		}
 		Stall stalled = new Stall(this.leader, new Header(this.state.revision, this.raftTerm,
 				this.memberIds[this.leader], this.clusterId));
@@ -618,7 +710,13 @@ final class SimEtcd {
 		long now = this.world.now();
 		for (Map.Entry<Long, Long> entry : stalled.deadlines.entrySet()) {
 			Lease lease = this.state.leases.get(entry.getKey());
-			if (lease != null && entry.getValue() <= now) {
+			if (lease != null && entry.getValue() <= now && this.settings.staleLessor()) {
+				if (lease.deadline > now) {
+					this.revokedAlive.put(lease.id, now);
+					if (this.revokedAlive.size() > 64) {
+						this.revokedAlive.remove(this.revokedAlive.keySet().iterator().next());
+					}
+				}
 				revoke(lease, "revoked by the stalled leader (etcd#12528) lease");
 			}
 		}
@@ -628,6 +726,98 @@ final class SimEtcd {
 				catchUp(watch);
 			}
 		}
+	}
+
+	/**
+	 * Cuts a member off from the others (its peer links fail; clients still reach it).
+	 * It goes on as if nothing happened for an election timeout or up to twice that (its
+	 * randomized election timer, or for a leader the check-quorum step-down): requests to
+	 * it hang, its watches fall silent, and if it led, its lessor still answers keepalives
+	 * with its old header, as a stalled leader's does. Then it knows it has no leader:
+	 * requests and new streams fail at once with "etcdserver: no leader", and its leader
+	 * monitor, which looks every election timeout, ends the streams it serves at the third
+	 * look without a leader. If it led, the others have no leader either until they elect
+	 * one in a new raft term (after one to two election timeouts), which refreshes every
+	 * lease as a new leader does; what reaches them meanwhile waits.
+	 * @param member the member
+	 * @throws IllegalStateException for a cluster of fewer than three members, or one
+	 * not serving, stalled or with a member cut off already
+	 */
+	void isolate(int member) {
+		if (this.memberIds.length < 3) {
+			throw new IllegalStateException(
+					"A member cut off from the majority needs a cluster of at least 3 members (Settings.withMembers)");
+		}
+		if (!this.serving || sick()) {
+			throw new IllegalStateException("The cluster must be serving without a stalled leader or a member cut off");
+		}
+		long now = this.world.now();
+		long electionTimeout = this.settings.electionTimeoutNanos();
+		Isolation isolated = new Isolation(member, now + electionTimeout + uniform(electionTimeout));
+		this.isolation = isolated;
+		this.world.trace("etcd", "member cut off from the majority", member);
+		if (member == this.leader) {
+			Stall lessor = new Stall(member, header(member));
+			for (Lease lease : this.state.leases.values()) {
+				lessor.deadlines.put(lease.id, lease.deadline);
+				lessor.ttls.put(lease.id, lease.ttl);
+				demote(lease);
+			}
+			isolated.staleLessor = lessor;
+			isolated.newLeaderAt = now + electionTimeout + uniform(electionTimeout);
+			isolated.election = this.world.scheduleAt(isolated.newLeaderAt, () -> elect(isolated));
+		}
+		// The leader monitor looks every election timeout from its own phase; it ends the
+		// streams at its third look in a row without a leader.
+		long firstLook = isolated.noticedAt + uniform(electionTimeout);
+		isolated.monitor = this.world.scheduleAt(firstLook + 2 * electionTimeout, () -> {
+			if (this.isolation == isolated && this.watchesRequireLeader) {
+				this.world.trace("etcd", "no leader for three looks: the member ends its streams, member", member);
+				for (ServerWatch watch : List.copyOf(this.watches)) {
+					if (watch.member == member) {
+						watch.end(noLeader());
+					}
+				}
+			}
+		});
+	}
+
+	/**
+	 * The member cut off reaches the others again, as a follower: its watches catch up.
+	 * If the others had not elected a new leader yet, one is elected now.
+	 */
+	void rejoin() {
+		Isolation isolated = this.isolation;
+		if (isolated == null) {
+			return;
+		}
+		if (isolated.electing()) {
+			elect(isolated);
+		}
+		isolated.cancel();
+		this.isolation = null;
+		this.world.trace("etcd", "member back with the majority, member", isolated.member);
+		for (ServerWatch watch : List.copyOf(this.watches)) {
+			if (watch.member == isolated.member && !held(watch)) {
+				catchUp(watch);
+			}
+		}
+	}
+
+	private void elect(Isolation isolated) {
+		if (this.isolation != isolated || !isolated.electing()) {
+			return;
+		}
+		isolated.newLeaderAt = 0;
+		isolated.staleLessor = null;
+		this.leader = (isolated.member + 1) % this.memberIds.length;
+		this.raftTerm++;
+		promote();
+		this.world.trace("etcd", "the majority elected a new leader, raft term", this.raftTerm);
+	}
+
+	private long uniform(long nanos) {
+		return (long) (this.world.random().nextDouble() * nanos);
 	}
 
 	// ---------------------------------------------------------------- internals
@@ -779,6 +969,12 @@ final class SimEtcd {
 			if (watch.ended || revision < watch.nextRevision || held(watch)) {
 				continue;
 			}
+			if (watch.nextRevision < revision) {
+				// it was held until now (a stalled member back, which applies its log in order
+				// before what comes next): what it missed first
+				catchUp(watch);
+				continue;
+			}
 			List<WatchEvent> matching = null;
 			for (WatchEvent change : changes) {
 				if (watch.covers(change.keyValue().key())) {
@@ -801,7 +997,11 @@ final class SimEtcd {
 			return true;
 		}
 		Stall stalled = this.stall;
-		return stalled != null && stalled.member == watch.member;
+		if (stalled != null && stalled.member == watch.member) {
+			return true;
+		}
+		Isolation isolated = this.isolation;
+		return isolated != null && isolated.member == watch.member;
 	}
 
 	private void catchUp(ServerWatch watch) {
@@ -933,6 +1133,16 @@ final class SimEtcd {
 		return new EtcdFailure(EtcdFailure.Kind.FAILED, "etcd error: " + message);
 	}
 
+	/**
+	 * What a member without a leader answers a request that requires one, as jetcd sees
+	 * it: UNAVAILABLE.
+	 */
+	static EtcdFailure noLeader() {
+		return new EtcdFailure(EtcdFailure.Kind.FAILED,
+				"etcd at sim://etcd cannot be reached (UNAVAILABLE: etcdserver: no leader): check that etcd runs there"
+						+ " and that ha.etcd.endpoints names it");
+	}
+
 	private static EtcdFailure leaseNotFound() {
 		return new EtcdFailure(EtcdFailure.Kind.LEASE_NOT_FOUND, "etcd no longer knows the lease");
 	}
@@ -969,9 +1179,14 @@ final class SimEtcd {
 	 * @param renewRacesRevokeNanos for how long after a revocation a keepalive of the
 	 * lease still gets a TTL (etcd#20590, a race in etcd up to 3.4.37), {@code 0} for
 	 * never
+	 * @param staleLessor whether a leader that lost its leadership without knowing (stalled,
+	 * or cut off before it steps down) still renews leases from its lessor (etcd#15247)
+	 * and, stalled, revokes on its return what it thought expired (etcd#12528), as etcd
+	 * 3.4.23 does; {@code false} for an etcd with the fixes, whose lessor confirms its
+	 * leadership first: such a member answers no keepalive and revokes nothing
 	 */
 	record Settings(long heartbeatNanos, long electionTimeoutNanos, long lessorTickNanos, int members,
-			long renewRacesRevokeNanos) {
+			long renewRacesRevokeNanos, boolean staleLessor) {
 
 		Settings {
 			if (heartbeatNanos <= 0 || electionTimeoutNanos < heartbeatNanos) {
@@ -988,7 +1203,7 @@ final class SimEtcd {
 		 * @return the settings
 		 */
 		static Settings defaults() {
-			return new Settings(100_000_000L, 1_000_000_000L, 500_000_000L, 1, 0);
+			return new Settings(100_000_000L, 1_000_000_000L, 500_000_000L, 1, 0, true);
 		}
 
 		/**
@@ -997,22 +1212,32 @@ final class SimEtcd {
 		 * @return the settings
 		 */
 		static Settings fast() {
-			return new Settings(50_000_000L, 500_000_000L, 500_000_000L, 1, 0);
+			return new Settings(50_000_000L, 500_000_000L, 500_000_000L, 1, 0, true);
 		}
 
 		Settings withMembers(int members) {
 			return new Settings(this.heartbeatNanos, this.electionTimeoutNanos, this.lessorTickNanos, members,
-					this.renewRacesRevokeNanos);
+					this.renewRacesRevokeNanos, this.staleLessor);
 		}
 
 		Settings withLessorTick(long lessorTickNanos) {
 			return new Settings(this.heartbeatNanos, this.electionTimeoutNanos, lessorTickNanos, this.members,
-					this.renewRacesRevokeNanos);
+					this.renewRacesRevokeNanos, this.staleLessor);
 		}
 
 		Settings withRenewRacingRevoke(long renewRacesRevokeNanos) {
 			return new Settings(this.heartbeatNanos, this.electionTimeoutNanos, this.lessorTickNanos, this.members,
-					renewRacesRevokeNanos);
+					renewRacesRevokeNanos, this.staleLessor);
+		}
+
+		/**
+		 * An etcd with or without the stale lessor of etcd#15247 and etcd#12528.
+		 * @param staleLessor {@code false} for an etcd with the fixes
+		 * @return the settings
+		 */
+		Settings withStaleLessor(boolean staleLessor) {
+			return new Settings(this.heartbeatNanos, this.electionTimeoutNanos, this.lessorTickNanos, this.members,
+					this.renewRacesRevokeNanos, staleLessor);
 		}
 
 		/**
@@ -1038,8 +1263,17 @@ final class SimEtcd {
 		/** Its process is down: the connection is refused. */
 		REFUSING,
 
-		/** It is stalled: the request waits for ever. */
-		HANGING
+		/**
+		 * It is stalled, or cut off and does not know it yet, or waits for a new leader:
+		 * the request waits for ever (a stalled leader's lessor still answers keepalives).
+		 */
+		HANGING,
+
+		/**
+		 * It knows it has no leader: a request or a new stream that requires one (every
+		 * call of jetcd with {@code hasleader}) fails at once, UNAVAILABLE.
+		 */
+		NO_LEADER
 
 	}
 
@@ -1125,6 +1359,15 @@ final class SimEtcd {
 		private long heldUntil;
 
 		private boolean ended;
+
+		/**
+		 * Whether it watches from this key on.
+		 * @param watched the key
+		 * @return {@code true} if its range starts there
+		 */
+		boolean watches(String watched) {
+			return this.key.equals(watched);
+		}
 
 		private ServerWatch(int member, String key, @Nullable String rangeEnd, WatchSink sink) {
 			this.member = member;
@@ -1310,6 +1553,44 @@ final class SimEtcd {
 				reply.answered(new LeaseRenewal(this.header, ttl));
 			}
 			// else: expired in its view; the renew waits for a revocation that cannot commit
+		}
+
+	}
+
+	/** A member cut off from the majority ({@link SimEtcd#isolate(int)}). */
+	private static final class Isolation {
+
+		final int member;
+
+		/** When it knows it has no leader. */
+		final long noticedAt;
+
+		/** The lessor of a leader cut off, until it steps down. */
+		@Nullable Stall staleLessor;
+
+		/** When the majority elects a new leader, if the member led; {@code 0} once done. */
+		long newLeaderAt;
+
+		SimWorld.@Nullable Event election;
+
+		SimWorld.@Nullable Event monitor;
+
+		Isolation(int member, long noticedAt) {
+			this.member = member;
+			this.noticedAt = noticedAt;
+		}
+
+		boolean electing() {
+			return this.newLeaderAt != 0;
+		}
+
+		void cancel() {
+			if (this.election != null) {
+				this.election.cancel();
+			}
+			if (this.monitor != null) {
+				this.monitor.cancel();
+			}
 		}
 
 	}

@@ -34,8 +34,15 @@ import org.jspecify.annotations.Nullable;
  * vanish: calls time out, watches fall silent and end only when gRPC's keepalive gives up
  * ({@link SimFaults#silentStreamTimeoutNanos()}); reconnected before that, they catch up
  * as TCP would. A stalled member ({@link SimEtcd#stallLeader()}) hangs everything but
- * keepalives. A channel that broke fails calls even while the network is cut silently
- * (its connection attempts are what time out then).
+ * keepalives. A member that knows it has no leader ({@link SimEtcd#isolate(int)}) fails
+ * every call and every new watch at once, UNAVAILABLE, as it does for jetcd's
+ * {@code hasleader} calls; jetcd retries what it retries on UNAVAILABLE. A channel that
+ * broke fails calls even while the network is cut silently (its connection attempts are
+ * what time out then).
+ * <p>
+ * One gateway is one connection to one member: {@link SimChannel} puts one per member
+ * behind grpc's round-robin, and a retry goes where the channel picks
+ * ({@link #picker(Picker)}).
  */
 final class SimGateway implements EtcdGateway {
 
@@ -83,6 +90,8 @@ final class SimGateway implements EtcdGateway {
 
 	private long backoffNanos;
 
+	private Picker picker = () -> this;
+
 	/**
 	 * A fault-free connection to member {@code 0}.
 	 * @param process the node's process
@@ -112,7 +121,7 @@ final class SimGateway implements EtcdGateway {
 		this.io = process.lane("etcd-io");
 		this.requestTimeoutNanos = requestTimeout.toNanos();
 		this.member = member;
-		this.name = process.name() + "/etcd";
+		this.name = process.name() + "/etcd" + ((etcd.members() > 1) ? Integer.toString(member) : "");
 		this.faults = faults;
 		this.connected = etcd.serving();
 		if (!this.connected) {
@@ -129,6 +138,15 @@ final class SimGateway implements EtcdGateway {
 
 	SimFaults faults() {
 		return this.faults;
+	}
+
+	/**
+	 * Where jetcd sends a retry of a call that failed UNAVAILABLE here: the channel's
+	 * next pick.
+	 * @param picker the channel's picker
+	 */
+	void picker(Picker picker) {
+		this.picker = picker;
 	}
 
 	/**
@@ -169,6 +187,15 @@ final class SimGateway implements EtcdGateway {
 	 */
 	int openWatches() {
 		return this.watches.size();
+	}
+
+	/**
+	 * Whether a watch of this connection that etcd serves starts at the key.
+	 * @param key the key
+	 * @return {@code true} if one does
+	 */
+	boolean watches(String key) {
+		return this.watches.stream().anyMatch((watch) -> watch.server != null && watch.server.watches(key) && !watch.over());
 	}
 
 	/**
@@ -243,18 +270,18 @@ final class SimGateway implements EtcdGateway {
 	@Override
 	public CompletableFuture<Range> get(String key, @Nullable String rangeEnd) {
 		return send("get", this.requestTimeoutNanos, true,
-				(call) -> call.reply(this.etcd.range(this.member, key, rangeEnd)));
+				(call, member) -> call.reply(this.etcd.range(member, key, rangeEnd)));
 	}
 
 	@Override
 	public CompletableFuture<TxnResult> txn(Txn txn) {
-		return send("txn", this.requestTimeoutNanos, false, (call) -> call.reply(this.etcd.txn(this.member, txn)));
+		return send("txn", this.requestTimeoutNanos, false, (call, member) -> call.reply(this.etcd.txn(member, txn)));
 	}
 
 	@Override
 	public CompletableFuture<LeaseGrant> grant(long ttlSeconds) {
 		return send("grant", this.requestTimeoutNanos, true,
-				(call) -> call.reply(this.etcd.grant(this.member, ttlSeconds)));
+				(call, member) -> call.reply(this.etcd.grant(member, ttlSeconds)));
 	}
 
 	@Override
@@ -265,7 +292,7 @@ final class SimGateway implements EtcdGateway {
 	@Override
 	public CompletableFuture<Header> revoke(long leaseId) {
 		return send("revoke", this.requestTimeoutNanos, true,
-				(call) -> call.reply(this.etcd.revoke(this.member, leaseId)));
+				(call, member) -> call.reply(this.etcd.revoke(member, leaseId)));
 	}
 
 	@Override
@@ -393,7 +420,7 @@ final class SimGateway implements EtcdGateway {
 	@FunctionalInterface
 	private interface Server<T> {
 
-		void serve(Call<T> call);
+		void serve(Call<T> call, int member);
 
 		/** Whether a stalled member still serves it (its lessor does keepalives). */
 		default boolean servedWhileStalled() {
@@ -411,8 +438,8 @@ final class SimGateway implements EtcdGateway {
 		}
 
 		@Override
-		public void serve(Call<LeaseRenewal> call) {
-			SimGateway.this.etcd.keepAlive(SimGateway.this.member, this.leaseId, call);
+		public void serve(Call<LeaseRenewal> call, int member) {
+			SimGateway.this.etcd.keepAlive(member, this.leaseId, call);
 		}
 
 		@Override
@@ -442,6 +469,9 @@ final class SimGateway implements EtcdGateway {
 
 		long incarnation;
 
+		/** The connection this attempt goes over. */
+		SimGateway via = SimGateway.this;
+
 		SimWorld.@Nullable Event timeout;
 
 		Call(String what, Server<T> server, boolean retried) {
@@ -450,12 +480,12 @@ final class SimGateway implements EtcdGateway {
 			this.retried = retried;
 		}
 
-		/** The client sends the request (again, when jetcd retries it). */
+		/** The client sends the request (again, when jetcd retries it, where the channel picks). */
 		void attempt() {
-			SimGateway gateway = SimGateway.this;
 			if (this.future.isDone()) {
 				return;
 			}
+			SimGateway gateway = this.via;
 			if (!gateway.connected) {
 				unavailable(unreachable("connection refused"));
 			}
@@ -467,16 +497,20 @@ final class SimGateway implements EtcdGateway {
 			}
 			else {
 				this.incarnation = gateway.etcd.incarnation();
-				gateway.world.schedule(latency(), this::arrive);
+				gateway.world.schedule(gateway.latency(), this::arrive);
 			}
 		}
 
 		void arrive() {
-			SimGateway gateway = SimGateway.this;
+			SimGateway gateway = this.via;
 			Availability availability = gateway.etcd.availability(gateway.member);
 			if (availability == Availability.REFUSING || gateway.etcd.incarnation() != this.incarnation) {
 				// The connection broke under the request: gRPC reports UNAVAILABLE.
-				gateway.io.scheduleWorld(() -> unavailable(unreachable("connection reset")), latency());
+				SimGateway.this.io.scheduleWorld(() -> unavailable(unreachable("connection reset")), gateway.latency());
+				return;
+			}
+			if (availability == Availability.NO_LEADER) {
+				SimGateway.this.io.scheduleWorld(() -> unavailable(SimEtcd.noLeader()), gateway.latency());
 				return;
 			}
 			if (availability == Availability.HANGING && !this.server.servedWhileStalled()) {
@@ -484,7 +518,7 @@ final class SimGateway implements EtcdGateway {
 				return;
 			}
 			try {
-				this.server.serve(this);
+				this.server.serve(this, gateway.member);
 			}
 			catch (EtcdFailure failure) {
 				answerLater(null, failure);
@@ -500,7 +534,10 @@ final class SimGateway implements EtcdGateway {
 				this.retriesLeft--;
 				long delay = this.retryDelay;
 				this.retryDelay *= 2;
-				SimGateway.this.io.schedule(this::attempt, delay);
+				SimGateway.this.io.schedule(() -> {
+					this.via = SimGateway.this.picker.pick();
+					attempt();
+				}, delay);
 				return;
 			}
 			SimGateway.this.io.execute(() -> settle(null, failure));
@@ -524,25 +561,25 @@ final class SimGateway implements EtcdGateway {
 
 		@Override
 		public void failed(EtcdFailure failure) {
-			SimGateway.this.io.scheduleWorld(() -> unavailable(failure), latency());
+			SimGateway.this.io.scheduleWorld(() -> unavailable(failure), this.via.latency());
 		}
 
 		/** The server sends an answer back, which the network may lose. */
 		void answerLater(@Nullable T value, @Nullable EtcdFailure failure) {
-			SimGateway gateway = SimGateway.this;
+			SimGateway gateway = this.via;
 			if (gateway.cut == Cut.SILENT) {
 				lost(this, "answer lost (cut off)");
 				return;
 			}
 			if (gateway.cut == Cut.REFUSED) {
-				gateway.io.execute(() -> unavailable(unreachable("connection reset")));
+				SimGateway.this.io.execute(() -> unavailable(unreachable("connection reset")));
 				return;
 			}
 			if (gateway.faults.answerLoss() > 0 && gateway.random.nextDouble() < gateway.faults.answerLoss()) {
 				lost(this, "answer lost");
 				return;
 			}
-			gateway.io.scheduleWorld(() -> settle(value, failure), latency());
+			SimGateway.this.io.scheduleWorld(() -> settle(value, failure), gateway.latency());
 		}
 
 		void timedOut() {
@@ -568,6 +605,10 @@ final class SimGateway implements EtcdGateway {
 				this.future.completeExceptionally(failure);
 			}
 			else {
+				if (value instanceof LeaseRenewal renewal && SimGateway.this.world.tracing()) {
+					SimGateway.this.world.trace(this.via.name, "keepalive answered, raft term",
+							renewal.header().raftTerm());
+				}
 				this.future.complete(value);
 			}
 		}
@@ -707,6 +748,16 @@ final class SimGateway implements EtcdGateway {
 			}
 			SimGateway.this.watches.remove(this);
 		}
+
+	}
+
+	/**
+	 * Picks the connection for a call, as the channel's load balancer does.
+	 */
+	@FunctionalInterface
+	interface Picker {
+
+		SimGateway pick();
 
 	}
 

@@ -15,7 +15,7 @@ import io.github.coordinatorha.election.EtcdGateway.Txn;
 /**
  * One simulated node: the real {@link ElectionNode} (session, role actors, machines,
  * stores) on a {@link SimProcess}'s lanes, talking to {@link SimEtcd} through its own
- * {@link SimGateway}. While ACTIVE for a role it makes a guarded write every
+ * {@link SimChannel}, one connection per member. While ACTIVE for a role it makes a guarded write every
  * {@link #WORK_INTERVAL}, as an application would, so the run can check that etcd never
  * accepts a write of an older term after a newer one.
  */
@@ -43,7 +43,9 @@ final class SimNode {
 
 	private SimProcess process;
 
-	private SimGateway gateway;
+	private SimChannel gateway;
+
+	private SimEngineTap tap;
 
 	private ElectionNode node;
 
@@ -79,8 +81,7 @@ final class SimNode {
 		this.incarnation++;
 		String processName = this.name + "." + this.incarnation;
 		this.process = new SimProcess(this.world, processName, this.clock);
-		this.gateway = new SimGateway(this.process, this.etcd, this.settings.requestTimeout(), 0,
-				this.settings.faults());
+		this.gateway = new SimChannel(this.process, this.etcd, this.settings.requestTimeout(), this.settings.faults());
 		ElectionSettings election = new ElectionSettings(this.settings.rootPath(), "meta", this.settings.ttl(),
 				this.settings.requestTimeout(), () -> processName + ":8080", processName, "1.0", "sim");
 		List<RoleDefinition> definitions = this.roles.stream().map((role) -> new RoleDefinition(role, true)).toList();
@@ -88,7 +89,8 @@ final class SimNode {
 				? (role, input, phase, effects) -> this.world.trace(processName + " " + role, input.toString(),
 						phase.getClass().getSimpleName())
 				: ElectionTrace.NONE;
-		this.node = new ElectionNode(this.gateway, election, definitions, this::publish, null, new Drains(),
+		this.tap = new SimEngineTap(this.gateway, this.etcd, this.world);
+		this.node = new ElectionNode(this.tap, election, definitions, this::publish, null, new Drains(),
 				new SimLanes(this.process), trace);
 		this.node.start();
 		this.running = true;
@@ -162,8 +164,15 @@ final class SimNode {
 		return this.running ? this.node.status(role).serverId() : 0;
 	}
 
-	SimGateway gateway() {
+	SimChannel gateway() {
 		return this.gateway;
+	}
+
+	/**
+	 * What this node's engine heard from etcd.
+	 */
+	SimEngineTap heard() {
+		return this.tap;
 	}
 
 	boolean running() {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,13 +57,22 @@ class SimulationTests {
 		long seconds = Long.getLong("sim.seconds", 2000);
 		long started = System.nanoTime();
 		List<Result> results = new ArrayList<>();
+		List<SimFailure> failures = new ArrayList<>();
 		ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
 		try {
 			List<Future<Result>> runs = LongStream.range(first, first + seeds)
-				.mapToObj((seed) -> threads.submit(() -> run(seed, seconds)))
+				.mapToObj((seed) -> threads.submit(() -> new SimRun(seed, seconds, 0).run()))
 				.toList();
 			for (Future<Result> run : runs) {
-				results.add(run.get());
+				try {
+					results.add(run.get());
+				}
+				catch (ExecutionException ex) {
+					if (!(ex.getCause() instanceof SimFailure failure)) {
+						throw ex;
+					}
+					failures.add(failure);
+				}
 			}
 		}
 		finally {
@@ -74,37 +84,66 @@ class SimulationTests {
 		Map<String, Integer> faults = new TreeMap<>();
 		results.forEach((result) -> result.faults().forEach((fault, count) -> faults.merge(fault, count, Integer::sum)));
 		System.out.printf(java.util.Locale.ROOT,
-				"simulation: seeds=%d (from %d) simulated=%ds wall=%.1fs events=%d (%.0f/s) quietStretches=%d"
-						+ " maxRecovery=%s guardedWrites=%d restWritesPerMinute<=%.1f excusedOverlapSteps=%d faults=%s%n",
-				seeds, first, simulated, wall, events, events / wall,
-				results.stream().mapToInt(Result::quietStretches).sum(),
+				"simulation: seeds=%d (from %d, %d on 3 members, %d of them with etcd 3.4.23's stale lessor) simulated=%ds wall=%.1fs events=%d (%.0f/s)"
+						+ " quietStretches=%d maxRecovery=%s guardedWrites=%d restWritesPerMinute<=%.1f"
+						+ " excusedOverlapSteps=%d staleLessorOverlapSteps=%d disasters=%d windowWrites=%d (latest %s after its event) unraised=%d maxRaise=%s (seed %d)"
+						+ " storeRefusals=%d maxStoreRecovery=%s restWritesPerMinuteAfterDisaster=%.2f (<=%.1f)"
+						+ " maxServerId=%d faults=%s%n",
+				seeds, first, results.stream().filter((result) -> result.members() == 3).count(),
+				results.stream().filter(Result::staleLessor).count(), simulated, wall,
+				events, events / wall, results.stream().mapToInt(Result::quietStretches).sum(),
 				SimRun.seconds(results.stream().mapToLong(Result::maxRecoveryNanos).max().orElse(0)),
 				results.stream().mapToLong(Result::guardedWrites).sum(),
 				results.stream().mapToDouble(Result::restWritesPerMinute).max().orElse(0),
-				results.stream().mapToLong(Result::excusedOverlapSteps).sum(), faults);
+				results.stream().mapToLong(Result::excusedOverlapSteps).sum(),
+				results.stream().mapToLong(Result::staleLessorOverlapSteps).sum(),
+				results.stream().mapToInt(Result::disasters).sum(),
+				results.stream().mapToLong(Result::windowWrites).sum(),
+				SimRun.seconds(results.stream().mapToLong(Result::maxWindowWriteNanos).max().orElse(0)),
+				results.stream().mapToInt(Result::unraisedAtEnd).sum(),
+				SimRun.seconds(results.stream().mapToLong(Result::maxRaiseNanos).max().orElse(0)),
+				results.stream().max(java.util.Comparator.comparingLong(Result::maxRaiseNanos)).map(Result::seed).orElse(0L),
+				results.stream().mapToLong(Result::storeRefusals).sum(),
+				SimRun.seconds(results.stream().mapToLong(Result::maxStoreRecoveryNanos).max().orElse(0)),
+				restAfterDisaster(results),
+				results.stream().mapToDouble(Result::maxRestWritesPerMinuteAfterDisaster).max().orElse(0),
+				results.stream().mapToLong(Result::maxServerId).max().orElse(0), faults);
+		if (!failures.isEmpty()) {
+			failures.forEach((failure) -> System.out.println("simulation: FAILED " + failure.violation()));
+			// The first failing seed again, with a trace this time.
+			SimFailure earliest = failures.get(0);
+			try {
+				new SimRun(earliest.seed(), seconds, 4096).run();
+			}
+			catch (SimFailure traced) {
+				throw new AssertionError(failures.size() + " of " + seeds + " seeds failed: "
+						+ failures.stream().map(SimFailure::violation).toList() + "\nThe first, traced: "
+						+ traced.getMessage());
+			}
+			throw earliest;
+		}
 		assertThat(results).hasSize(seeds);
 		assertThat(results).allSatisfy((result) -> assertThat(result.guardedWrites()).isPositive());
+	}
+
+	private static double restAfterDisaster(List<Result> results) {
+		return results.stream()
+			.filter((result) -> result.disasters() > 0)
+			.mapToDouble(Result::restWritesPerMinuteAfterDisaster)
+			.average()
+			.orElse(0);
 	}
 
 	@Test
 	void replay() {
 		Long seed = Long.getLong("sim.seed");
 		assumeTrue(seed != null, "replays one seed with -Dsim.seed=N");
-		Result result = new SimRun(seed, Long.getLong("sim.seconds", 2000), 100_000).run();
+		SimRun run = new SimRun(seed, Long.getLong("sim.seconds", 2000), 100_000);
+		Result result = run.run();
+		if (Boolean.getBoolean("sim.trace")) {
+			System.out.println(run.trace());
+		}
 		System.out.println("simulation: seed " + seed + " kept every invariant: " + result);
-	}
-
-	/**
-	 * Runs one seed without a trace, for speed; a failing seed runs again with one.
-	 */
-	private static Result run(long seed, long seconds) {
-		try {
-			return new SimRun(seed, seconds, 0).run();
-		}
-		catch (SimFailure ex) {
-			new SimRun(seed, seconds, 4096).run();
-			throw ex;
-		}
 	}
 
 }
