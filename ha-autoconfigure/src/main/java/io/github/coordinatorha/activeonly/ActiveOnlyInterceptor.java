@@ -81,8 +81,7 @@ final class ActiveOnlyInterceptor implements MethodInterceptor {
 		return (onMethod != null) ? onMethod : AnnotatedElementUtils.findMergedAnnotation(targetClass, ActiveOnly.class);
 	}
 
-	private static @Nullable Object emptyValue(
-Class<?> type) {
+	private static @Nullable Object emptyValue(Class<?> type) {
 		if (type == Optional.class) {
 			return Optional.empty();
 		}

@@ -27,8 +27,7 @@ import org.springframework.util.ReflectionUtils;
 class ActiveOnlyBeanRegistrationAotProcessor implements BeanRegistrationAotProcessor {
 
 	@Override
-	public @Nullable BeanRegistrationAotContribution processAheadOfTime(
-RegisteredBean registeredBean) {
+	public @Nullable BeanRegistrationAotContribution processAheadOfTime(RegisteredBean registeredBean) {
 		Class<?> type = ClassUtils.getUserClass(registeredBean.getBeanClass());
 		if (!readsRoles(type)) {
 			return null;

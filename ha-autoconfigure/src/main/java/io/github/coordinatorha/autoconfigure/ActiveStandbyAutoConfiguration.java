@@ -64,8 +64,7 @@ public final class ActiveStandbyAutoConfiguration {
 	 */
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	@Nullable Client haEtcdClient(
-ConfiguredRoles roles, EtcdConnectionDetails connectionDetails,
+	@Nullable Client haEtcdClient(ConfiguredRoles roles, EtcdConnectionDetails connectionDetails,
 			ActiveStandbyProperties properties, ObjectProvider<SslBundles> sslBundles) {
 		if (!roles.anyActiveStandby()) {
 			return null;
