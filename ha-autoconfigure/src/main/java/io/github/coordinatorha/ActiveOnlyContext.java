@@ -1,5 +1,7 @@
 package io.github.coordinatorha;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The term an {@link ActiveOnly} call runs in, for the code of that call.
  *
@@ -43,7 +45,7 @@ public final class ActiveOnlyContext {
 	 * @return its result
 	 * @throws Throwable what the call throws
 	 */
-	public static <T> T runIn(FencingToken token, Call<T> call) throws Throwable {
+	public static <T> @Nullable T runIn(FencingToken token, Call<T> call) throws Throwable {
 		FencingToken previous = current.get();
 		current.set(token);
 		try {
@@ -69,10 +71,10 @@ public final class ActiveOnlyContext {
 
 		/**
 		 * Runs the call.
-		 * @return its result
+		 * @return its result, {@code null} for none
 		 * @throws Throwable what it throws
 		 */
-		T run() throws Throwable;
+		@Nullable T run() throws Throwable;
 
 	}
 

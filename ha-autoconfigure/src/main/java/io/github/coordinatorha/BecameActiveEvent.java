@@ -1,5 +1,7 @@
 package io.github.coordinatorha;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Published when this node starts serving a role. If a listener throws, for example
  * because the application could not load its metadata, the node gives the role up so
@@ -19,7 +21,7 @@ public class BecameActiveEvent extends RoleTransitionEvent {
 	 * disabled (it has no ACTIVE key to fence with).
 	 * @return the fencing token
 	 */
-	public FencingToken getFencingToken() {
+	public @Nullable FencingToken getFencingToken() {
 		return getStatus().fencingToken();
 	}
 

@@ -2,6 +2,8 @@ package io.github.coordinatorha;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A snapshot of one role on this node.
  *
@@ -19,7 +21,7 @@ import java.time.Instant;
  * @since 0.1.0
  */
 public record RoleStatus(String role, RoleState state, TransitionReason reason, long serverId, long activeServerId,
-		String activeAddress, FencingToken fencingToken, Instant since) {
+		@Nullable String activeAddress, @Nullable FencingToken fencingToken, Instant since) {
 
 	/**
 	 * Whether this node serves the role.

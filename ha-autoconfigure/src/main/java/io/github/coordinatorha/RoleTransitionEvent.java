@@ -1,5 +1,7 @@
 package io.github.coordinatorha;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.context.ApplicationEvent;
 
 /**
@@ -61,7 +63,7 @@ public abstract class RoleTransitionEvent extends ApplicationEvent {
 	 * The active node's advertised address, or {@code null} when unknown.
 	 * @return the active's address
 	 */
-	public String getActiveAddress() {
+	public @Nullable String getActiveAddress() {
 		return this.status.activeAddress();
 	}
 

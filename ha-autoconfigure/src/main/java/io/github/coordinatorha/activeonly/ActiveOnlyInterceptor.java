@@ -13,9 +13,11 @@ import io.github.coordinatorha.RoleStatus;
 import io.github.coordinatorha.TransitionReason;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.Assert;
 
 /**
  * Lets an {@link ActiveOnly} call through only while this node is ACTIVE for its role,
@@ -34,7 +36,7 @@ final class ActiveOnlyInterceptor implements MethodInterceptor {
 	}
 
 	@Override
-	public Object invoke(MethodInvocation invocation) throws Throwable {
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 		ActiveOnly activeOnly = find(invocation);
 		if (activeOnly == null) {
 			return invocation.proceed();
@@ -47,6 +49,7 @@ final class ActiveOnlyInterceptor implements MethodInterceptor {
 		}
 		FencingToken token = (status.reason() != TransitionReason.HA_DISABLED) ? status.fencingToken()
 				: FencingToken.unfenced(role);
+		Assert.state(token != null, () -> "ACTIVE for " + role + " without a fencing token");
 		InFlightCalls calls = this.inFlight.get();
 		calls.enter(role);
 		try {
@@ -62,14 +65,14 @@ final class ActiveOnlyInterceptor implements MethodInterceptor {
 		}
 	}
 
-	private static Object skip(ActiveOnly activeOnly, RoleStatus status, MethodInvocation invocation) {
+	private static @Nullable Object skip(ActiveOnly activeOnly, RoleStatus status, MethodInvocation invocation) {
 		if (activeOnly.otherwise() == ActiveOnly.Otherwise.FAIL) {
 			throw new NotActiveException(status);
 		}
 		return emptyValue(invocation.getMethod().getReturnType());
 	}
 
-	private static ActiveOnly find(MethodInvocation invocation) {
+	private static @Nullable ActiveOnly find(MethodInvocation invocation) {
 		Method method = invocation.getMethod();
 		Class<?> targetClass = (invocation.getThis() != null) ? AopUtils.getTargetClass(invocation.getThis())
 				: method.getDeclaringClass();
@@ -78,7 +81,7 @@ final class ActiveOnlyInterceptor implements MethodInterceptor {
 		return (onMethod != null) ? onMethod : AnnotatedElementUtils.findMergedAnnotation(targetClass, ActiveOnly.class);
 	}
 
-	private static Object emptyValue(Class<?> type) {
+	private static @Nullable Object emptyValue(Class<?> type) {
 		if (type == Optional.class) {
 			return Optional.empty();
 		}

@@ -13,6 +13,8 @@ import io.github.coordinatorha.election.ElectionObserver;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.util.Assert;
+
 /**
  * Counts the {@link io.github.coordinatorha.ActiveOnly} calls running per role, so that a
  * node handing a role over (or shutting down) lets them finish before the next active
@@ -53,6 +55,7 @@ public class InFlightCalls implements ElectionObserver {
 
 	void exit(String role) {
 		Calls calls = this.running.get(role);
+		Assert.state(calls != null, () -> "No call of " + role + " entered");
 		List<CompletableFuture<Void>> idle;
 		synchronized (calls) {
 			calls.count--;

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.github.coordinatorha.ActiveOnly;
 import io.github.coordinatorha.RoleBound;
 import io.github.coordinatorha.RoleTransitionEvent;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.beans.factory.aot.BeanRegistrationAotContribution;
@@ -26,7 +27,7 @@ import org.springframework.util.ReflectionUtils;
 class ActiveOnlyBeanRegistrationAotProcessor implements BeanRegistrationAotProcessor {
 
 	@Override
-	public BeanRegistrationAotContribution processAheadOfTime(RegisteredBean registeredBean) {
+	public @Nullable BeanRegistrationAotContribution processAheadOfTime(RegisteredBean registeredBean) {
 		Class<?> type = ClassUtils.getUserClass(registeredBean.getBeanClass());
 		if (!readsRoles(type)) {
 			return null;

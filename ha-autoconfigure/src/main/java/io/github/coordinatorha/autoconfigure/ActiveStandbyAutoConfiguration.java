@@ -8,6 +8,7 @@ import io.github.coordinatorha.election.ElectionObserver;
 import io.github.coordinatorha.election.RoleDefinition;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -63,7 +64,7 @@ public final class ActiveStandbyAutoConfiguration {
 	 */
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	Client haEtcdClient(ConfiguredRoles roles, EtcdConnectionDetails connectionDetails,
+	@Nullable Client haEtcdClient(ConfiguredRoles roles, EtcdConnectionDetails connectionDetails,
 			ActiveStandbyProperties properties, ObjectProvider<SslBundles> sslBundles) {
 		if (!roles.anyActiveStandby()) {
 			return null;
@@ -80,7 +81,7 @@ public final class ActiveStandbyAutoConfiguration {
 		Runnable exitOnLoss = (properties.getSession().getOnLoss() == SessionLossAction.EXIT)
 				? () -> System.exit(SpringApplication.exit(context, () -> 1)) : null;
 		if (!roles.anyActiveStandby()) {
-			warnIfEtcdIsConfigured(roles, environment, connectionDetails.getIfAvailable());
+			warnIfEtcdIsConfigured(roles, environment, connectionDetails.getObject());
 		}
 		return new ElectionNode(roles.anyActiveStandby() ? client.getObject() : null,
 				SessionSettings.of(properties, environment, build.getIfAvailable(),

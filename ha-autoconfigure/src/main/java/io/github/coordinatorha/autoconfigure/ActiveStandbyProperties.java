@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -143,12 +145,12 @@ public class ActiveStandbyProperties {
 		 * User to authenticate as, when etcd has authentication enabled. Its role needs
 		 * read-write permission on the root path's prefix.
 		 */
-		private String username;
+		private @Nullable String username;
 
 		/**
 		 * Password of the user. Never logged or shown.
 		 */
-		private String password;
+		private @Nullable String password;
 
 		private final Ssl ssl = new Ssl();
 
@@ -156,19 +158,19 @@ public class ActiveStandbyProperties {
 			return this.ssl;
 		}
 
-		public String getUsername() {
+		public @Nullable String getUsername() {
 			return this.username;
 		}
 
-		public void setUsername(String username) {
+		public void setUsername(@Nullable String username) {
 			this.username = username;
 		}
 
-		public String getPassword() {
+		public @Nullable String getPassword() {
 			return this.password;
 		}
 
-		public void setPassword(String password) {
+		public void setPassword(@Nullable String password) {
 			this.password = password;
 		}
 
@@ -225,7 +227,7 @@ public class ActiveStandbyProperties {
 		 * etcd's certificate and, for mutual TLS, this node's client certificate and
 		 * private key: PEM files or PEM text, or Java key stores.
 		 */
-		private String bundle;
+		private @Nullable String bundle;
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -235,11 +237,11 @@ public class ActiveStandbyProperties {
 			this.enabled = enabled;
 		}
 
-		public String getBundle() {
+		public @Nullable String getBundle() {
 			return this.bundle;
 		}
 
-		public void setBundle(String bundle) {
+		public void setBundle(@Nullable String bundle) {
 			this.bundle = bundle;
 		}
 
@@ -261,7 +263,7 @@ public class ActiveStandbyProperties {
 		 * Address this node advertises in its session, host:port. Defaults to this
 		 * host's address and the web server's port.
 		 */
-		private String address;
+		private @Nullable String address;
 
 		/**
 		 * What the node does when its session is lost (etcd unreachable, lease expired):
@@ -277,11 +279,11 @@ public class ActiveStandbyProperties {
 			this.ttl = ttl;
 		}
 
-		public String getAddress() {
+		public @Nullable String getAddress() {
 			return this.address;
 		}
 
-		public void setAddress(String address) {
+		public void setAddress(@Nullable String address) {
 			this.address = address;
 		}
 

@@ -4,6 +4,7 @@ import io.github.coordinatorha.FencingToken;
 import io.github.coordinatorha.Handover;
 import io.github.coordinatorha.RoleStatus;
 import io.github.coordinatorha.election.RegisteredSession;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
 import org.springframework.aot.hint.RuntimeHints;
@@ -23,7 +24,7 @@ class ActiveStandbyRuntimeHints implements RuntimeHintsRegistrar {
 	static final String SESSION_INFO = "io.github.coordinatorha.election.SessionInfo";
 
 	@Override
-	public void registerHints(RuntimeHints hints, ClassLoader classLoader) {
+	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		BindingReflectionHintsRegistrar binding = new BindingReflectionHintsRegistrar();
 		binding.registerReflectionHints(hints.reflection(), RegisteredSession.class, RoleStatus.class,
 				FencingToken.class, Handover.class);

@@ -1,6 +1,7 @@
 package io.github.coordinatorha.autoconfigure;
 
 import io.github.coordinatorha.election.SuccessorPolicy;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The active-standby toggle of one role, for example under {@code rootCoord}. Both
@@ -18,17 +19,17 @@ public class CoordinatorProperties {
 	 * Whether the role runs in active-standby mode, in milvus.yaml's spelling. Same as
 	 * {@code activeStandby.enabled}; setting both to different values is an error.
 	 */
-	private Boolean enableActiveStandby;
+	private @Nullable Boolean enableActiveStandby;
 
 	public ActiveStandby getActiveStandby() {
 		return this.activeStandby;
 	}
 
-	public Boolean getEnableActiveStandby() {
+	public @Nullable Boolean getEnableActiveStandby() {
 		return this.enableActiveStandby;
 	}
 
-	public void setEnableActiveStandby(Boolean enableActiveStandby) {
+	public void setEnableActiveStandby(@Nullable Boolean enableActiveStandby) {
 		this.enableActiveStandby = enableActiveStandby;
 	}
 
@@ -42,7 +43,7 @@ public class CoordinatorProperties {
 		 * one serves while the others stand by. When disabled (the default, as in Milvus)
 		 * the node simply serves the role and needs no etcd.
 		 */
-		private Boolean enabled;
+		private @Nullable Boolean enabled;
 
 		/**
 		 * Which candidate takes the role when its active gives it up, and which standby
@@ -66,11 +67,11 @@ public class CoordinatorProperties {
 		 */
 		private boolean preempt;
 
-		public Boolean getEnabled() {
+		public @Nullable Boolean getEnabled() {
 			return this.enabled;
 		}
 
-		public void setEnabled(Boolean enabled) {
+		public void setEnabled(@Nullable Boolean enabled) {
 			this.enabled = enabled;
 		}
 

@@ -10,6 +10,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.netty.handler.ssl.SslContextBuilder;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
@@ -25,7 +26,8 @@ final class EtcdClients {
 	private EtcdClients() {
 	}
 
-	static Client create(EtcdConnectionDetails details, ActiveStandbyProperties.Etcd etcd, SslBundles sslBundles) {
+	static Client create(EtcdConnectionDetails details, ActiveStandbyProperties.Etcd etcd,
+			@Nullable SslBundles sslBundles) {
 		List<URI> endpoints = EtcdEndpoints.parse(details.getEndpoints(), source(details));
 		// Fail fast rather than wait for a connection, and let jetcd retry nothing: the
 		// election retries on its own schedule, within its own deadlines, and logs once per
@@ -77,7 +79,7 @@ final class EtcdClients {
 		return tls;
 	}
 
-	private static SslBundle bundle(String name, SslBundles sslBundles) {
+	private static @Nullable SslBundle bundle(@Nullable String name, @Nullable SslBundles sslBundles) {
 		if (!StringUtils.hasText(name)) {
 			return null;
 		}
@@ -98,7 +100,7 @@ final class EtcdClients {
 		}
 	}
 
-	private static void configure(SslContextBuilder ssl, SslBundle bundle) {
+	private static void configure(SslContextBuilder ssl, @Nullable SslBundle bundle) {
 		if (bundle == null) {
 			return;
 		}

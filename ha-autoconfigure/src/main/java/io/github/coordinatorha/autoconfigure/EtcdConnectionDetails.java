@@ -2,6 +2,8 @@ package io.github.coordinatorha.autoconfigure;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 
 /**
@@ -25,7 +27,7 @@ public interface EtcdConnectionDetails extends ConnectionDetails {
 	 * The user to authenticate as, when etcd has authentication enabled.
 	 * @return the user, or {@code null} for none
 	 */
-	default String getUsername() {
+	default @Nullable String getUsername() {
 		return null;
 	}
 
@@ -33,7 +35,7 @@ public interface EtcdConnectionDetails extends ConnectionDetails {
 	 * The user's password.
 	 * @return the password, or {@code null} for none
 	 */
-	default String getPassword() {
+	default @Nullable String getPassword() {
 		return null;
 	}
 

@@ -12,10 +12,25 @@ public class InvalidHaConfigurationException extends IllegalStateException {
 
 	private final String action;
 
+	private final String description;
+
 	public InvalidHaConfigurationException(String property, String problem, String action) {
-		super("Invalid coordinator-ha configuration: '" + property + "' " + problem + ". " + action);
+		super(describe(property, problem) + " " + action);
 		this.property = property;
 		this.action = action;
+		this.description = describe(property, problem);
+	}
+
+	private static String describe(String property, String problem) {
+		return "Invalid coordinator-ha configuration: '" + property + "' " + problem + ".";
+	}
+
+	/**
+	 * What is wrong, without the fix.
+	 * @return the description
+	 */
+	String getDescription() {
+		return this.description;
 	}
 
 	/**

@@ -11,8 +11,7 @@ class InvalidHaConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Inva
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidHaConfigurationException cause) {
-		String description = cause.getMessage().replace(" " + cause.getAction(), "");
-		return new FailureAnalysis(description, cause.getAction(), cause);
+		return new FailureAnalysis(cause.getDescription(), cause.getAction(), cause);
 	}
 
 }

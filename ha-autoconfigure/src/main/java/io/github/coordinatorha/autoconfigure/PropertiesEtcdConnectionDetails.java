@@ -2,6 +2,8 @@ package io.github.coordinatorha.autoconfigure;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * {@link EtcdConnectionDetails} read from {@code ha.etcd.*}.
  */
@@ -19,12 +21,12 @@ final class PropertiesEtcdConnectionDetails implements EtcdConnectionDetails {
 	}
 
 	@Override
-	public String getUsername() {
+	public @Nullable String getUsername() {
 		return this.etcd.getUsername();
 	}
 
 	@Override
-	public String getPassword() {
+	public @Nullable String getPassword() {
 		return this.etcd.getPassword();
 	}
 

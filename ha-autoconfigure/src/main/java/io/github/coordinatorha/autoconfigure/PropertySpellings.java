@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,6 +28,7 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.util.Assert;
 
 /**
  * Fails at startup on a key meant for coordinator-ha that Spring Boot would never bind: a
@@ -60,7 +62,7 @@ final class PropertySpellings {
 			"([A-Za-z][A-Za-z0-9_-]*)\\.(?:active-?standby\\.enabled|enable-?active-?standby)",
 			Pattern.CASE_INSENSITIVE);
 
-	private static volatile List<String> haProperties;
+	private static volatile @Nullable List<String> haProperties;
 
 	private final Map<String, Known> known = new LinkedHashMap<>();
 
@@ -108,19 +110,19 @@ final class PropertySpellings {
 		}
 	}
 
-	private void addSuccession(String prefix, String display, String env, String role) {
+	private void addSuccession(String prefix, String display, String env, @Nullable String role) {
 		for (String key : new String[] { "successor", "priority", "preempt" }) {
 			add(prefix + ".active-standby." + key, display + ".activeStandby." + key,
 					env + "_ACTIVESTANDBY_" + key.toUpperCase(Locale.ROOT), role);
 		}
 	}
 
-	private void add(String canonical, String display, String env, String role) {
+	private void add(String canonical, String display, String env, @Nullable String role) {
 		ConfigurationPropertyName name = ConfigurationPropertyName.adapt(canonical, '.');
 		this.known.put(canonical, new Known(name, flat(canonical, false), display, env, role));
 	}
 
-	private void check(String key, Object value, boolean env) {
+	private void check(String key, @Nullable Object value, boolean env) {
 		String flat = flat(key, env);
 		if (!flat.startsWith("ha") && !flat.contains("coord") && !flat.contains("standby")) {
 			return;
@@ -163,7 +165,7 @@ final class PropertySpellings {
 	 * {@code <coordinator>.activeStandby}, {@code <coordinator>.enableActiveStandby} or
 	 * {@code ha.roles.<name>}: every key there is ours.
 	 */
-	private Known underRole(String flat) {
+	private @Nullable Known underRole(String flat) {
 		for (Known candidate : this.known.values()) {
 			if (candidate.role() == null) {
 				continue;
@@ -191,7 +193,7 @@ final class PropertySpellings {
 	 * Whether the key alone binds to {@code property}, itself or as an element of it
 	 * ({@code ha.etcd.endpoints[0]}).
 	 */
-	private static boolean binds(ConfigurationPropertySource alone, ConfigurationPropertyName key,
+	private static boolean binds(ConfigurationPropertySource alone, @Nullable ConfigurationPropertyName key,
 			ConfigurationPropertyName property) {
 		if (alone.getConfigurationProperty(property) != null) {
 			return true;
@@ -222,13 +224,16 @@ final class PropertySpellings {
 						+ (env ? " (or " + meant.display() + " in a properties or YAML file)" : ""));
 	}
 
-	private static ConfigurationPropertySource alone(String key, Object value, boolean env) {
+	private static ConfigurationPropertySource alone(String key, @Nullable Object value, boolean env) {
 		Map<String, Object> single = Map.of(key, (value != null) ? value : "");
 		// Spring Boot maps environment variables only from a source of this name.
 		PropertySource<?> source = env
 				? new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, single)
 				: new MapPropertySource("spelling", single);
-		return ConfigurationPropertySource.from(source);
+		ConfigurationPropertySource alone = ConfigurationPropertySource.from(source);
+		// Null only for Spring Boot's own attached source, never for a map of ours.
+		Assert.state(alone != null, "A map of properties adapts to a configuration property source");
+		return alone;
 	}
 
 	/**
@@ -323,7 +328,8 @@ final class PropertySpellings {
 	 * @param env how to write it as an environment variable
 	 * @param role the role it switches, or {@code null} for an {@code ha.*} setting
 	 */
-	private record Known(ConfigurationPropertyName name, String flat, String display, String env, String role) {
+	private record Known(ConfigurationPropertyName name, String flat, String display, String env,
+			@Nullable String role) {
 	}
 
 }

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import io.github.coordinatorha.election.ElectionNode;
 import io.github.coordinatorha.election.ElectionSettings;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.core.env.Environment;
@@ -21,8 +22,8 @@ final class SessionSettings {
 	private SessionSettings() {
 	}
 
-	static ElectionSettings of(ActiveStandbyProperties properties, Environment environment, BuildProperties build,
-			List<String> endpoints) {
+	static ElectionSettings of(ActiveStandbyProperties properties, Environment environment,
+			@Nullable BuildProperties build, List<String> endpoints) {
 		ActiveStandbyProperties.Session session = properties.getSession();
 		positive("ha.session.ttl", session.getTtl(), environment);
 		if (session.getTtl().compareTo(Duration.ofSeconds(1)) < 0) {
@@ -45,7 +46,7 @@ final class SessionSettings {
 	 * The version written to sessions: the application's (its build-info, else the
 	 * Implementation-Version of its main class's jar), else the starter's own.
 	 */
-	static String version(Environment environment, BuildProperties build) {
+	static String version(Environment environment, @Nullable BuildProperties build) {
 		if (build != null && build.getVersion() != null) {
 			return build.getVersion();
 		}
@@ -80,7 +81,7 @@ final class SessionSettings {
 		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 	}
 
-	private static InetAddress localHost() {
+	private static @Nullable InetAddress localHost() {
 		try {
 			return InetAddress.getLocalHost();
 		}

@@ -111,13 +111,15 @@ public final class ElectionNode
 			keeper[0] = new EpochKeeper(etcd, keys, sessionLane);
 			epochs = keeper[0];
 		}
-		NodeSession session = (epochs != null) ? new NodeSession(etcd, new ServerIdAllocator(etcd, keys),
-				settings.sessionTtl(), settings.requestTimeout(), observer, sessionLane) : null;
+		NodeSession session = (epochs != null && etcd != null)
+				? new NodeSession(etcd, new ServerIdAllocator(etcd, keys), settings.sessionTtl(),
+						settings.requestTimeout(), observer, sessionLane)
+				: null;
 		NodeIdentity identity = new NodeIdentity(settings.address(), settings.hostName(), settings.version());
 		Map<String, RoleHandle> roles = new LinkedHashMap<>();
 		for (RoleDefinition definition : definitions) {
 			TransitionPublisher events = new TransitionPublisher(publisher, lanes.events(definition.name()));
-			if (definition.activeStandby() && session != null && etcd != null) {
+			if (definition.activeStandby() && session != null && etcd != null && epochs != null) {
 				RoleKeys roleKeys = new RoleKeys(keys, definition.name());
 				Lane lane = lanes.role(definition.name());
 				RoleAnnouncer announcer = new RoleAnnouncer(definition.name(), roleKeys.serverName(), lane, events, this,
@@ -135,7 +137,7 @@ public final class ElectionNode
 				roles.put(definition.name(), new StaticRole(definition.name(), events, this));
 			}
 		}
-		if (session != null) {
+		if (session != null && epochs != null) {
 			session.addListener(epochs);
 		}
 		this.epochs = epochs;

@@ -3,6 +3,8 @@ package io.github.coordinatorha.election;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Why an etcd call failed, as the engine needs to know it: a description for operators
  * that names the fix where there is one, and the few kinds the engine acts on.
@@ -11,9 +13,17 @@ final class EtcdFailure extends RuntimeException {
 
 	private final Kind kind;
 
+	private final String description;
+
 	EtcdFailure(Kind kind, String description) {
 		super(description, null, false, false);
 		this.kind = kind;
+		this.description = description;
+	}
+
+	@Override
+	public String getMessage() {
+		return this.description;
 	}
 
 	Kind kind() {
@@ -26,10 +36,14 @@ final class EtcdFailure extends RuntimeException {
 
 	/**
 	 * The failure behind {@code failure} as a future reports it.
-	 * @param failure what a future failed with
+	 * @param failure what a future failed with, {@code null} (as a whenComplete callback
+	 * sees it) when the future completed without a value
 	 * @return the etcd failure
 	 */
-	static EtcdFailure of(Throwable failure) {
+	static EtcdFailure of(@Nullable Throwable failure) {
+		if (failure == null) {
+			return new EtcdFailure(Kind.FAILED, "etcd answered with no value");
+		}
 		Throwable cause = failure;
 		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
 				&& cause.getCause() != null) {

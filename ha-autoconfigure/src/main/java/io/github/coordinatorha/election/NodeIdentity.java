@@ -2,6 +2,8 @@ package io.github.coordinatorha.election;
 
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How this node describes itself in its sessions. The address is resolved when first
  * needed, once the web server has its port.
@@ -14,7 +16,7 @@ final class NodeIdentity {
 
 	private final String version;
 
-	private volatile String address;
+	private volatile @Nullable String address;
 
 	NodeIdentity(Supplier<String> addressSource, String hostName, String version) {
 		this.addressSource = addressSource;

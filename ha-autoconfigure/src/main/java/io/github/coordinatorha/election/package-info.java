@@ -3,4 +3,7 @@
  * role. Only {@link io.github.coordinatorha.election.ElectionNode} and its settings are
  * public; everything else is an implementation detail.
  */
+@NullMarked
 package io.github.coordinatorha.election;
+
+import org.jspecify.annotations.NullMarked;

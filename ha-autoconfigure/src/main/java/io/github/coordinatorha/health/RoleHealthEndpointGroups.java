@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.web.AdditionalPathsMapper;
@@ -76,7 +78,7 @@ final class RoleHealthEndpointGroups implements HealthEndpointGroups, Additional
 	}
 
 	@Override
-	public HealthEndpointGroup get(String name) {
+	public @Nullable HealthEndpointGroup get(String name) {
 		HealthEndpointGroup group = this.delegate.get(name);
 		if (group == null) {
 			return this.roleGroups.get(name);
@@ -89,7 +91,7 @@ final class RoleHealthEndpointGroups implements HealthEndpointGroups, Additional
 	}
 
 	@Override
-	public List<String> getAdditionalPaths(EndpointId endpointId, WebServerNamespace webServerNamespace) {
+	public @Nullable List<String> getAdditionalPaths(EndpointId endpointId, WebServerNamespace webServerNamespace) {
 		return (this.delegate instanceof AdditionalPathsMapper mapper)
 				? mapper.getAdditionalPaths(endpointId, webServerNamespace) : null;
 	}
@@ -129,7 +131,7 @@ final class RoleHealthEndpointGroups implements HealthEndpointGroups, Additional
 		}
 
 		@Override
-		public AdditionalHealthEndpointPath getAdditionalPath() {
+		public @Nullable AdditionalHealthEndpointPath getAdditionalPath() {
 			return this.group.getAdditionalPath();
 		}
 
@@ -167,7 +169,7 @@ final class RoleHealthEndpointGroups implements HealthEndpointGroups, Additional
 		}
 
 		@Override
-		public AdditionalHealthEndpointPath getAdditionalPath() {
+		public @Nullable AdditionalHealthEndpointPath getAdditionalPath() {
 			return null;
 		}
 

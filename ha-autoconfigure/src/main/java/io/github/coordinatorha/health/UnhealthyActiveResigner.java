@@ -11,6 +11,7 @@ import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.Handover;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.SmartLifecycle;
@@ -34,7 +35,7 @@ public class UnhealthyActiveResigner implements SmartLifecycle {
 
 	private final Duration interval;
 
-	private ScheduledExecutorService executor;
+	private @Nullable ScheduledExecutorService executor;
 
 	/**
 	 * Creates the resigner.

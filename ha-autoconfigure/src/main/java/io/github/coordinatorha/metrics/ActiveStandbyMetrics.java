@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The election's metrics, per role:
@@ -36,7 +37,7 @@ public class ActiveStandbyMetrics implements MeterBinder, ElectionObserver {
 
 	private final List<String> roles;
 
-	private volatile MeterRegistry registry;
+	private volatile @Nullable MeterRegistry registry;
 
 	public ActiveStandbyMetrics(Supplier<ActiveStandby> activeStandby, List<String> roles) {
 		this.activeStandby = activeStandby;

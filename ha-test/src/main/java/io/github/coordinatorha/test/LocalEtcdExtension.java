@@ -1,6 +1,7 @@
 package io.github.coordinatorha.test;
 
 import io.github.coordinatorha.test.etcd.EtcdCluster;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -30,7 +31,7 @@ public class LocalEtcdExtension implements BeforeAllCallback, TestInstancePreCon
 	private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace
 		.create(LocalEtcdExtension.class);
 
-	private volatile Running running;
+	private volatile @Nullable Running running;
 
 	@Override
 	public void beforeAll(ExtensionContext context) {

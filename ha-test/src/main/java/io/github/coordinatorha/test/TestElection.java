@@ -27,9 +27,11 @@ import io.github.coordinatorha.autoconfigure.ConfiguredRoles;
 import io.github.coordinatorha.election.RoleDefinition;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.util.Assert;
 
 /**
  * An election without etcd, driven by the test: {@link #becomeActive(String)} and
@@ -218,7 +220,9 @@ public class TestElection implements ActiveStandby, SmartLifecycle {
 		if (!status.isActive()) {
 			throw new NotActiveException(status);
 		}
-		return status.fencingToken();
+		FencingToken token = status.fencingToken();
+		Assert.state(token != null, () -> "ACTIVE for " + role + " without a fencing token");
+		return token;
 	}
 
 	@Override
@@ -325,9 +329,9 @@ public class TestElection implements ActiveStandby, SmartLifecycle {
 			return;
 		}
 		this.running = false;
-		for (String role : List.copyOf(this.statuses.keySet())) {
-			RoleStatus status = this.statuses.get(role);
+		for (RoleStatus status : List.copyOf(this.statuses.values())) {
 			if (status.isActive()) {
+				String role = status.role();
 				RoleStatus stopped = new RoleStatus(role, RoleState.STANDBY, TransitionReason.SHUTDOWN,
 						status.serverId(), 0, null, null, Instant.now());
 				this.statuses.put(role, stopped);
@@ -355,7 +359,8 @@ public class TestElection implements ActiveStandby, SmartLifecycle {
 		return status;
 	}
 
-	private static RoleStatus status(String role, RoleState state, TransitionReason reason, FencingToken token) {
+	private static RoleStatus status(String role, RoleState state, TransitionReason reason,
+			@Nullable FencingToken token) {
 		boolean active = state == RoleState.ACTIVE;
 		return new RoleStatus(role, state, reason, SERVER_ID, active ? SERVER_ID : OTHER_SERVER_ID,
 				active ? ADDRESS : OTHER_ADDRESS, token, Instant.now());

@@ -4,4 +4,7 @@
  * {@link io.github.coordinatorha.test.AutoConfigureTestElection} makes this node ACTIVE or
  * STANDBY for a role on demand, without etcd.
  */
+@NullMarked
 package io.github.coordinatorha.test;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,6 +3,7 @@ package io.github.coordinatorha.actuate.endpoint;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import io.github.coordinatorha.Handover;
@@ -78,7 +79,8 @@ public class ActiveStandbyEndpoint {
 			return call.get();
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
+			String message = Objects.requireNonNullElse(ex.getMessage(), "Unknown role");
+			throw new InvalidEndpointRequestException(message, message);
 		}
 	}
 
@@ -101,8 +103,8 @@ public class ActiveStandbyEndpoint {
 	 * @param sessions every registered session of the role
 	 * @param error why etcd could not be read, or {@code null}
 	 */
-	public record RoleDescriptor(RoleStatus status, RegisteredSession active, List<RegisteredSession> sessions,
-			String error) {
+	public record RoleDescriptor(RoleStatus status, @Nullable RegisteredSession active,
+			List<RegisteredSession> sessions, @Nullable String error) {
 	}
 
 }

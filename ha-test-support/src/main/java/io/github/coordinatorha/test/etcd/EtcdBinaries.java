@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Finds the etcd and etcdctl binaries: {@code ETCD_BIN} (and {@code ETCDCTL_BIN}), then
  * {@code PATH}, then the usual folders. {@code scripts/ensure-etcd.sh} sets
@@ -101,7 +103,7 @@ public final class EtcdBinaries {
 		}
 	}
 
-	private static Path configured(Map<String, String> env, String variable) {
+	private static @Nullable Path configured(Map<String, String> env, String variable) {
 		String configured = env.get(variable);
 		if (configured == null || configured.isBlank()) {
 			return null;

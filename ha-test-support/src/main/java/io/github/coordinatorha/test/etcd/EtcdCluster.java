@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A real etcd cluster of one or more members on loopback, on free ports, with fast
  * heartbeat and election timings. Members never outlive the JVM.
@@ -31,21 +33,21 @@ public final class EtcdCluster implements AutoCloseable {
 
 	private String token;
 
-	private final ClientTls tls;
+	private final @Nullable ClientTls tls;
 
 	private final List<String> raftTimings;
 
 	private final Thread shutdownHook = new Thread(this::killQuietly, "etcd-cluster-cleanup");
 
-	private EtcdCluster(int size, ClientTls tls) {
+	private EtcdCluster(int size, @Nullable ClientTls tls) {
 		this(size, tls, 50, 500);
 	}
 
-	private EtcdCluster(int size, ClientTls tls, int heartbeatMillis, int electionTimeoutMillis) {
+	private EtcdCluster(int size, @Nullable ClientTls tls, int heartbeatMillis, int electionTimeoutMillis) {
 		this(size, tls, heartbeatMillis, electionTimeoutMillis, false);
 	}
 
-	private EtcdCluster(int size, ClientTls tls, int heartbeatMillis, int electionTimeoutMillis,
+	private EtcdCluster(int size, @Nullable ClientTls tls, int heartbeatMillis, int electionTimeoutMillis,
 			boolean peerProxies) {
 		this.tls = tls;
 		this.raftTimings = List.of("--heartbeat-interval", Integer.toString(heartbeatMillis), "--election-timeout",
@@ -360,7 +362,7 @@ public final class EtcdCluster implements AutoCloseable {
 		throw new IllegalStateException("No etcd leader within " + START_TIMEOUT);
 	}
 
-	private static String field(String json, String name) {
+	private static @Nullable String field(String json, String name) {
 		int at = json.indexOf("\"" + name + "\":");
 		if (at < 0) {
 			return null;

@@ -2,6 +2,7 @@ package io.github.coordinatorha.test.etcd;
 
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -20,7 +21,7 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
 
 	private final Consumer<EtcdCluster> setup;
 
-	private EtcdCluster cluster;
+	private @Nullable EtcdCluster cluster;
 
 	private EtcdExtension(int members, Consumer<EtcdCluster> setup) {
 		this.members = members;

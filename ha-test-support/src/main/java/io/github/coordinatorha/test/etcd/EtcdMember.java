@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One etcd server process on loopback, with its own data folder and log file.
  */
@@ -36,7 +38,7 @@ public final class EtcdMember {
 
 	private final String scheme;
 
-	private Process process;
+	private @Nullable Process process;
 
 	EtcdMember(String name, int clientPort, int peerPort, Path home, Supplier<List<String>> clusterFlags,
 			String scheme) {

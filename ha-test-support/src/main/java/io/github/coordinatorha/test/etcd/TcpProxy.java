@@ -18,6 +18,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A TCP proxy on loopback between a client and one server, which a test turns into a
  * network fault: pass traffic, drop every connection, hold all traffic while keeping
@@ -46,7 +48,7 @@ public final class TcpProxy implements AutoCloseable {
 	/**
 	 * Connections whose client has sent this are closed, or {@code null}.
 	 */
-	private volatile String refusedMarker;
+	private volatile @Nullable String refusedMarker;
 
 	private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
 
@@ -227,7 +229,7 @@ public final class TcpProxy implements AutoCloseable {
 	 * Reads one direction and hands each chunk, stamped with the time it is due, to a
 	 * writer of its own: a delay adds latency to every chunk without slowing the flow.
 	 */
-	private void copy(Socket from, Socket to, Connection fromClient) {
+	private void copy(Socket from, Socket to, @Nullable Connection fromClient) {
 		BlockingQueue<Chunk> chunks = new LinkedBlockingQueue<>();
 		start(() -> forward(chunks, to));
 		try (from) {
@@ -286,7 +288,7 @@ public final class TcpProxy implements AutoCloseable {
 		/**
 		 * Records what the client sent and tells whether it has sent {@code marker}.
 		 */
-		synchronized boolean refuses(byte[] data, int length, String marker) {
+		synchronized boolean refuses(byte[] data, int length, @Nullable String marker) {
 			if (this.head.length() < HEAD_LIMIT) {
 				this.head.append(new String(data, 0, Math.min(length, HEAD_LIMIT - this.head.length()),
 						StandardCharsets.ISO_8859_1));
