@@ -35,7 +35,10 @@ final class EtcdClients {
 		ClientBuilder builder = Client.builder().endpoints(endpoints).waitForReady(false).retryMaxAttempts(0)
 			// Every call requires a leader: a member cut off from the majority answers with an
 			// error ("no leader") instead of a watch that falls silent or a stale keepalive.
-			.header("hasleader", "true");
+			.header("hasleader", "true")
+			// ...and round robin hands such a member one call in N: a call it refused
+			// goes to the next member, or a session (four calls in a row) never opens.
+			.interceptor(new NoLeaderRetry(endpoints.size()));
 		credentials(details, builder);
 		if (tls(etcd, endpoints)) {
 			SslBundle bundle = bundle(etcd.getSsl().getBundle(), sslBundles);
