@@ -10,6 +10,9 @@ import io.grpc.ClientInterceptor;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
 
 /**
  * Sends a call again, through the next member round robin picks, when a member refused it
@@ -72,11 +75,13 @@ final class NoLeaderRetry implements ClientInterceptor {
 
 		private int retriesLeft;
 
-		private ClientCall<Q, R> attempt;
+		// set by start, which gRPC calls before anything else
 
-		private Listener<R> listener;
+		private @Nullable ClientCall<Q, R> attempt;
 
-		private Metadata headers;
+		private @Nullable Listener<R> listener;
+
+		private @Nullable Metadata headers;
 
 		private int requested;
 
@@ -102,8 +107,9 @@ final class NoLeaderRetry implements ClientInterceptor {
 			synchronized (this.lock) {
 				this.listener = listener;
 				this.headers = headers;
-				this.attempt = this.next.newCall(this.method, this.callOptions);
-				this.attempt.start(new AttemptListener(this.attempt), copy(headers));
+				ClientCall<Q, R> first = this.next.newCall(this.method, this.callOptions);
+				this.attempt = first;
+				first.start(new AttemptListener(first), copy(headers));
 			}
 		}
 
@@ -111,7 +117,7 @@ final class NoLeaderRetry implements ClientInterceptor {
 		public void request(int count) {
 			synchronized (this.lock) {
 				this.requested += count;
-				this.attempt.request(count);
+				attempt().request(count);
 			}
 		}
 
@@ -124,7 +130,7 @@ final class NoLeaderRetry implements ClientInterceptor {
 						commit();
 					}
 				}
-				this.attempt.sendMessage(message);
+				attempt().sendMessage(message);
 			}
 		}
 
@@ -132,7 +138,7 @@ final class NoLeaderRetry implements ClientInterceptor {
 		public void halfClose() {
 			synchronized (this.lock) {
 				this.halfClosed = true;
-				this.attempt.halfClose();
+				attempt().halfClose();
 			}
 		}
 
@@ -149,15 +155,30 @@ final class NoLeaderRetry implements ClientInterceptor {
 		@Override
 		public boolean isReady() {
 			synchronized (this.lock) {
-				return this.attempt.isReady();
+				return attempt().isReady();
 			}
 		}
 
 		@Override
 		public void setMessageCompression(boolean enabled) {
 			synchronized (this.lock) {
-				this.attempt.setMessageCompression(enabled);
+				attempt().setMessageCompression(enabled);
 			}
+		}
+
+		private ClientCall<Q, R> attempt() {
+			Assert.state(this.attempt != null, "The call has not started");
+			return this.attempt;
+		}
+
+		private Listener<R> listener() {
+			Assert.state(this.listener != null, "The call has not started");
+			return this.listener;
+		}
+
+		private Metadata headers() {
+			Assert.state(this.headers != null, "The call has not started");
+			return this.headers;
 		}
 
 		private void commit() {
@@ -179,14 +200,15 @@ final class NoLeaderRetry implements ClientInterceptor {
 					return false;
 				}
 				this.retriesLeft--;
-				this.attempt = this.next.newCall(this.method, this.callOptions);
-				this.attempt.start(new AttemptListener(this.attempt), copy(this.headers));
+				ClientCall<Q, R> again = this.next.newCall(this.method, this.callOptions);
+				this.attempt = again;
+				again.start(new AttemptListener(again), copy(headers()));
 				if (this.requested > 0) {
-					this.attempt.request(this.requested);
+					again.request(this.requested);
 				}
-				this.messages.forEach(this.attempt::sendMessage);
+				this.messages.forEach(again::sendMessage);
 				if (this.halfClosed) {
-					this.attempt.halfClose();
+					again.halfClose();
 				}
 				return true;
 			}
@@ -220,19 +242,19 @@ final class NoLeaderRetry implements ClientInterceptor {
 			@Override
 			public void onHeaders(Metadata headers) {
 				answered();
-				RetryingCall.this.listener.onHeaders(headers);
+				RetryingCall.this.listener().onHeaders(headers);
 			}
 
 			@Override
 			public void onMessage(R message) {
 				answered();
-				RetryingCall.this.listener.onMessage(message);
+				RetryingCall.this.listener().onMessage(message);
 			}
 
 			@Override
 			public void onClose(Status status, Metadata trailers) {
 				if (!retried(this.call, status)) {
-					RetryingCall.this.listener.onClose(status, trailers);
+					RetryingCall.this.listener().onClose(status, trailers);
 				}
 			}
 
@@ -243,7 +265,7 @@ final class NoLeaderRetry implements ClientInterceptor {
 						return;
 					}
 				}
-				RetryingCall.this.listener.onReady();
+				RetryingCall.this.listener().onReady();
 			}
 
 		}
