@@ -123,6 +123,9 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 		else if (effect instanceof RoleEffect.Publish publish) {
 			this.announcer.publish(publish, (failure) -> post(new RoleInput.ActivationFailed(publish.term(), failure)));
 		}
+		else if (effect instanceof RoleEffect.GuardTerm guard) {
+			this.announcer.guard(guard.term(), guard.epoch());
+		}
 		else if (effect instanceof RoleEffect.Answer answer) {
 			answer.reply().complete(answer.handover());
 		}

@@ -104,6 +104,13 @@ final class RoleAnnouncer {
 	}
 
 	/**
+	 * Guards {@code term}'s writes with {@code epoch} from now on.
+	 */
+	void guard(long term, Epoch epoch) {
+		this.termEpochs.put(FencingToken.of(this.role, epoch.value(), term).value(), epoch);
+	}
+
+	/**
 	 * The epoch key's value as it was when this node won the term of {@code token}, or
 	 * {@code null} for a token of no recent term of this node.
 	 */

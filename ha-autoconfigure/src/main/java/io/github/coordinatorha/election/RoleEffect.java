@@ -78,6 +78,13 @@ sealed interface RoleEffect {
 	}
 
 	/**
+	 * Guard the ACTIVE {@code term}'s writes with {@code epoch}: the epoch key as its
+	 * history holds it, which this node had not yet read when the term began.
+	 */
+	record GuardTerm(long term, Epoch epoch) implements RoleEffect {
+	}
+
+	/**
 	 * Answer a handover request.
 	 */
 	record Answer(CompletableFuture<Handover> reply, Handover handover) implements RoleEffect {

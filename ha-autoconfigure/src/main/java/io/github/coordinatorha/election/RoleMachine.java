@@ -448,6 +448,13 @@ final class RoleMachine {
 			return stepDownFromOldHistory(active.withMembership(known), "etcd's epoch was raised to " + epoch.value(),
 					t);
 		}
+		if (phase instanceof Active active && m.epoch().raw().isEmpty() && !epoch.raw().isEmpty()
+				&& epoch.value() == active.epoch() && epoch.modRevision() <= active.term()) {
+			// A term handed to this node before it had read the epoch key: the key was
+			// written before the term began, in this history, so the term's writes are
+			// guarded by it (a rewind would have reached this node first).
+			t.emit(new RoleEffect.GuardTerm(active.term(), epoch));
+		}
 		return reconsider(with(phase, known), t);
 	}
 

@@ -77,6 +77,20 @@ class RoleMachineTests {
 	}
 
 	@Test
+	void aTermBegunBeforeTheEpochKeyWasReadIsGuardedByTheKeyWrittenBeforeItButNotByALaterOne() {
+		becomeActive(30);
+		Epoch written = new Epoch(0, 8, "0 mark");
+		feed(new RoleInput.EpochChanged(written));
+		assertThat(this.effects).contains(new RoleEffect.GuardTerm(30, written));
+		assertThat(this.phase).isInstanceOf(Active.class);
+
+		RoleMachineTests later = new RoleMachineTests();
+		later.becomeActive(30);
+		later.feed(new RoleInput.EpochChanged(new Epoch(0, 31, "0 later")));
+		assertThat(later.effects).noneMatch(RoleEffect.GuardTerm.class::isInstance);
+	}
+
+	@Test
 	void anActiveWhoseKeyIsDeletedBehindItsBackStepsDown() {
 		becomeActive(30, session(2, 20));
 		feed(new RoleInput.Watched(this.lease, List.of(new WatchEvent(true, activeKey("", 0, 31, 0)))));
