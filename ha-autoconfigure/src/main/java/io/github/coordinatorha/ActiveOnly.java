@@ -10,12 +10,12 @@ import java.lang.annotation.Target;
  * Runs the annotated method (or every public method of the annotated class) only while
  * this node is ACTIVE for a role, for example a {@code @Scheduled} job that must run on
  * one node only:
+ *
  * <pre class="code">
  * &#64;Scheduled(fixedDelay = 5000)
  * &#64;ActiveOnly("rootCoord")
  * void compactMetadata() { ... ActiveOnlyContext.fencingToken() ... }
- * </pre>
- * The check is made at each call against this node's lease deadline, not a cached
+ * </pre> The check is made at each call against this node's lease deadline, not a cached
  * flag. While the call runs, {@link ActiveOnlyContext#fencingToken()} gives the term it
  * runs in, to guard its writes with. Otherwise the call is skipped (it returns
  * {@code null}, an empty {@code Optional}, or zero/false for primitives) or, with

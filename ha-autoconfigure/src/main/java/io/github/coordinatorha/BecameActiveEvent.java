@@ -4,9 +4,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Published when this node starts serving a role. If a listener throws, for example
- * because the application could not load its metadata, the node gives the role up so
- * that another candidate can take it, and later publishes a {@link BecameStandbyEvent}
- * with reason {@link TransitionReason#ACTIVATION_FAILED}.
+ * because the application could not load its metadata, the node gives the role up so that
+ * another candidate can take it, and later publishes a {@link BecameStandbyEvent} with
+ * reason {@link TransitionReason#ACTIVATION_FAILED}.
  *
  * @since 0.1.0
  */

@@ -1,9 +1,9 @@
 package io.github.coordinatorha;
 
 /**
- * Published when this node stops serving a role or learns, as it starts, that it does
- * not serve it. Listeners should stop role work at once: the node no longer holds the
- * role, and writes guarded by {@link ActiveStandby#fencingGuard(String)} already fail.
+ * Published when this node stops serving a role or learns, as it starts, that it does not
+ * serve it. Listeners should stop role work at once: the node no longer holds the role,
+ * and writes guarded by {@link ActiveStandby#fencingGuard(String)} already fail.
  *
  * @since 0.1.0
  */

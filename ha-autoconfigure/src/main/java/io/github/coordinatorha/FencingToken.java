@@ -1,10 +1,10 @@
 package io.github.coordinatorha;
 
 /**
- * Proof of one term of a role, as one {@code long} that grows with every term: the
- * epoch of etcd's history in the top bits, and the revision at which the term began (the
- * mod revision of the role's ACTIVE key: a claim creates it, a handover rewrites it) in
- * the low 47 bits.
+ * Proof of one term of a role, as one {@code long} that grows with every term: the epoch
+ * of etcd's history in the top bits, and the revision at which the term began (the mod
+ * revision of the role's ACTIVE key: a claim creates it, a handover rewrites it) in the
+ * low 47 bits.
  * <p>
  * etcd revisions form one cluster-wide counter that grows, so within one history every
  * later term carries a larger revision. A wiped etcd, or one restored from an older
@@ -120,8 +120,8 @@ public record FencingToken(String role, long value) implements Comparable<Fencin
 		if (!isFenced()) {
 			return this.role + "@unfenced";
 		}
-		return this.role + "@" + this.value + ((epoch() != 0) ? " (epoch " + epoch() + ", revision " + revision() + ")"
-				: "");
+		return this.role + "@" + this.value
+				+ ((epoch() != 0) ? " (epoch " + epoch() + ", revision " + revision() + ")" : "");
 	}
 
 }

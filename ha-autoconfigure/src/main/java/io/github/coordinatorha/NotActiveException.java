@@ -26,8 +26,8 @@ public class NotActiveException extends IllegalStateException {
 		String active = (status.activeAddress() != null)
 				? "the active node is serverId " + status.activeServerId() + " at " + status.activeAddress()
 				: "no active node is known";
-		return "This node is not ACTIVE for role '" + status.role() + "' (" + status.state() + ", "
-				+ status.reason() + "); " + active;
+		return "This node is not ACTIVE for role '" + status.role() + "' (" + status.state() + ", " + status.reason()
+				+ "); " + active;
 	}
 
 }

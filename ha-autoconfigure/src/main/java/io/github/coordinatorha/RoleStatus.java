@@ -13,10 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param serverId this node's server ID, or {@code 0} when it has none yet or the role
  * needs no etcd
  * @param activeServerId the active node's server ID, or {@code 0} when unknown
- * @param activeAddress the active node's advertised address, or {@code null} when
- * unknown
- * @param fencingToken the current term while this node is active, otherwise
- * {@code null}
+ * @param activeAddress the active node's advertised address, or {@code null} when unknown
+ * @param fencingToken the current term while this node is active, otherwise {@code null}
  * @param since when the role entered its current state
  * @since 0.1.0
  */

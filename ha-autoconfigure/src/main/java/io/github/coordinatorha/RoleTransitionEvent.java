@@ -5,8 +5,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEvent;
 
 /**
- * A change of state of one role on this node. Events of one role are published in
- * order on the starter's own thread for that role, never on an etcd client thread.
+ * A change of state of one role on this node. Events of one role are published in order
+ * on the starter's own thread for that role, never on an etcd client thread.
  *
  * @since 0.1.0
  */

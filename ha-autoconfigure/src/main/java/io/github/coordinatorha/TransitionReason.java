@@ -13,8 +13,8 @@ public enum TransitionReason {
 	STARTING,
 
 	/**
-	 * Active-standby is disabled for the role, so the node serves it without an
-	 * election, as Milvus does by default.
+	 * Active-standby is disabled for the role, so the node serves it without an election,
+	 * as Milvus does by default.
 	 */
 	HA_DISABLED,
 

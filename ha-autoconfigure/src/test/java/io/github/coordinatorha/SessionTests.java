@@ -33,8 +33,10 @@ class SessionTests {
 
 	private static Pattern retriesOf(String application) {
 		// Spring Boot's log lines name the application: "... --- [name] [thread] ..."
-		return Pattern.compile("^(\\S+)\\s.*--- \\[" + application
-				+ "\\].*Could not open a session in etcd \\(.*\\); retrying in (\\d+)(ms|s)$", Pattern.MULTILINE);
+		return Pattern.compile(
+				"^(\\S+)\\s.*--- \\[" + application
+						+ "\\].*Could not open a session in etcd \\(.*\\); retrying in (\\d+)(ms|s)$",
+				Pattern.MULTILINE);
 	}
 
 	private static long millis(MatchResult retry) {
@@ -44,14 +46,17 @@ class SessionTests {
 
 	@Test
 	void etcdRaisesATtlBelowItsMinimumAndTheNodeKeepsItsLeaseByTheGrantedOne(CapturedOutput output) {
-		// etcd's minimum TTL is 1.5 election timeouts, rounded up to whole seconds: 5 s here
+		// etcd's minimum TTL is 1.5 election timeouts, rounded up to whole seconds: 5 s
+		// here
 		try (EtcdCluster etcd = EtcdCluster.startWithRaftTimings(1, 300, 3000);
 				ConfigurableApplicationContext node = TestApplications.run(Node.class, etcd.endpoints(),
 						"ttl-" + System.nanoTime(), "ha.session.ttl=1s")) {
 			ActiveStandby election = node.getBean(ActiveStandby.class);
 			await().atMost(Duration.ofSeconds(15)).until(() -> election.isActive("rootCoord"));
 			assertThat(output).contains("etcd granted a session TTL of 5s, more than the 1s asked for");
-			String lease = etcd.etcdctl("lease", "list").lines().filter((line) -> !line.startsWith("found"))
+			String lease = etcd.etcdctl("lease", "list")
+				.lines()
+				.filter((line) -> !line.startsWith("found"))
 				.findFirst()
 				.orElseThrow()
 				.strip();
@@ -73,8 +78,8 @@ class SessionTests {
 	void withEtcdUnreachableTheNodeRetriesWithABackoffThatDoublesFrom250msTo5s(CapturedOutput output) {
 		String application = "backoff-" + System.nanoTime();
 		Pattern retry = retriesOf(application);
-		try (ConfigurableApplicationContext node = TestApplications.run(Node.class,
-				"http://127.0.0.1:" + Ports.free(), application, "spring.application.name=" + application,
+		try (ConfigurableApplicationContext node = TestApplications.run(Node.class, "http://127.0.0.1:" + Ports.free(),
+				application, "spring.application.name=" + application,
 				// one WARN per change of the reason; the retries that repeat it are DEBUG
 				"logging.level.io.github.coordinatorha.election.NodeSession=debug",
 				// the delay is capped at 5s, or at the TTL if that is shorter
@@ -87,8 +92,7 @@ class SessionTests {
 				attempts.add(new long[] { OffsetDateTime.parse(retries.group(1)).toInstant().toEpochMilli(),
 						millis(retries) });
 			}
-			assertThat(attempts).extracting((attempt) -> attempt[1])
-				.startsWith(250L, 500L, 1000L, 2000L, 4000L, 5000L);
+			assertThat(attempts).extracting((attempt) -> attempt[1]).startsWith(250L, 500L, 1000L, 2000L, 4000L, 5000L);
 			for (int i = 1; i < attempts.size(); i++) {
 				assertThat(attempts.get(i)[0] - attempts.get(i - 1)[0]).as("pause before attempt " + (i + 1))
 					.isGreaterThanOrEqualTo(attempts.get(i - 1)[1] - 1);

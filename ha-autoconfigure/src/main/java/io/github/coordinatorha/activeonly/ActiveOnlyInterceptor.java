@@ -21,8 +21,8 @@ import org.springframework.util.Assert;
 
 /**
  * Lets an {@link ActiveOnly} call through only while this node is ACTIVE for its role,
- * asking the election at each call (which checks the lease deadline), and binds the
- * term to the call.
+ * asking the election at each call (which checks the lease deadline), and binds the term
+ * to the call.
  */
 final class ActiveOnlyInterceptor implements MethodInterceptor {
 
@@ -53,7 +53,8 @@ final class ActiveOnlyInterceptor implements MethodInterceptor {
 		InFlightCalls calls = this.inFlight.get();
 		calls.enter(role);
 		try {
-			// Checked again once counted, so that a handover that began meanwhile waits for
+			// Checked again once counted, so that a handover that began meanwhile waits
+			// for
 			// this call or this call does not run.
 			if (!election.isActive(role)) {
 				return skip(activeOnly, election.status(role), invocation);
@@ -78,7 +79,8 @@ final class ActiveOnlyInterceptor implements MethodInterceptor {
 				: method.getDeclaringClass();
 		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
 		ActiveOnly onMethod = AnnotatedElementUtils.findMergedAnnotation(specific, ActiveOnly.class);
-		return (onMethod != null) ? onMethod : AnnotatedElementUtils.findMergedAnnotation(targetClass, ActiveOnly.class);
+		return (onMethod != null) ? onMethod
+				: AnnotatedElementUtils.findMergedAnnotation(targetClass, ActiveOnly.class);
 	}
 
 	private static @Nullable Object emptyValue(Class<?> type) {

@@ -69,9 +69,9 @@ public class ActiveOnlyPostProcessor extends AbstractBeanFactoryAwareAdvisingPos
 
 	private void check(String beanName, String where, ActiveOnly activeOnly) {
 		if (!this.roles.contains(activeOnly.value())) {
-			throw new BeanCreationException(beanName, "@ActiveOnly(\"" + activeOnly.value() + "\") on " + where
-					+ " names no role; the roles are " + this.roles
-					+ " (names are case-sensitive; declare roles of your own under ha.roles)");
+			throw new BeanCreationException(beanName,
+					"@ActiveOnly(\"" + activeOnly.value() + "\") on " + where + " names no role; the roles are "
+							+ this.roles + " (names are case-sensitive; declare roles of your own under ha.roles)");
 		}
 	}
 

@@ -17,9 +17,9 @@ import org.springframework.util.Assert;
 
 /**
  * Counts the {@link io.github.coordinatorha.ActiveOnly} calls running per role, so that a
- * node handing a role over (or shutting down) lets them finish before the next active
- * can start its own: a job never runs on two nodes at once across a handover. The wait
- * has a bound; no thread blocks on it.
+ * node handing a role over (or shutting down) lets them finish before the next active can
+ * start its own: a job never runs on two nodes at once across a handover. The wait has a
+ * bound; no thread blocks on it.
  *
  * @since 0.1.0
  */

@@ -24,15 +24,15 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Starts the {@link RoleBound} beans of a role when this node becomes ACTIVE and stops
- * them, in reverse order, when it becomes STANDBY. It hears of each transition before
- * any other listener (it runs on the role's event thread). A bean that fails to start
- * stops the ones already started and fails the activation, so the node gives the role
- * up rather than run half-active.
+ * them, in reverse order, when it becomes STANDBY. It hears of each transition before any
+ * other listener (it runs on the role's event thread). A bean that fails to start stops
+ * the ones already started and fails the activation, so the node gives the role up rather
+ * than run half-active.
  *
  * @since 0.1.0
  */
-public class RoleBoundLifecycles implements ApplicationListener<RoleTransitionEvent>, Ordered,
-		SmartInitializingSingleton {
+public class RoleBoundLifecycles
+		implements ApplicationListener<RoleTransitionEvent>, Ordered, SmartInitializingSingleton {
 
 	private static final Log logger = LogFactory.getLog(RoleBoundLifecycles.class);
 
@@ -48,8 +48,7 @@ public class RoleBoundLifecycles implements ApplicationListener<RoleTransitionEv
 	public void afterSingletonsInstantiated() {
 		Map<String, Lifecycle> lifecycles = this.beanFactory.getBeansOfType(Lifecycle.class, false, false);
 		lifecycles.forEach((name, lifecycle) -> {
-			RoleBound roleBound = AnnotationUtils.findAnnotation(
-					ClassUtils.getUserClass(lifecycle), RoleBound.class);
+			RoleBound roleBound = AnnotationUtils.findAnnotation(ClassUtils.getUserClass(lifecycle), RoleBound.class);
 			if (roleBound == null) {
 				return;
 			}

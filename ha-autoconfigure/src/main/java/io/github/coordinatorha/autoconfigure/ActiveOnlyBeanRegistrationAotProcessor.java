@@ -20,9 +20,9 @@ import org.springframework.util.ReflectionUtils;
 /**
  * Registers, for a native image, reflection on the beans whose methods the starter reads
  * at run time: {@code @ActiveOnly} and {@code @RoleBound} beans, Spring Integration
- * {@code @Role} endpoints and role transition listeners (which tell which roles are used).
- * Their {@code @ActiveOnly} proxies are generated at build time by Spring's own AOT
- * processing, as for every advised bean.
+ * {@code @Role} endpoints and role transition listeners (which tell which roles are
+ * used). Their {@code @ActiveOnly} proxies are generated at build time by Spring's own
+ * AOT processing, as for every advised bean.
  */
 class ActiveOnlyBeanRegistrationAotProcessor implements BeanRegistrationAotProcessor {
 

@@ -31,9 +31,9 @@ import org.springframework.core.env.Environment;
 /**
  * Auto-configuration of the coordinators' active-standby election on etcd.
  * <p>
- * Nothing here depends on a condition of the role toggles: they are read when the
- * beans are created, so that they work at run time in AOT mode too, where conditions
- * are fixed at build time.
+ * Nothing here depends on a condition of the role toggles: they are read when the beans
+ * are created, so that they work at run time in AOT mode too, where conditions are fixed
+ * at build time.
  *
  * @since 0.1.0
  */
@@ -74,10 +74,10 @@ public final class ActiveStandbyAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(ActiveStandby.class)
-	ElectionNode activeStandby(ConfiguredRoles roles, ActiveStandbyProperties properties,
-			ObjectProvider<Client> client, ObjectProvider<EtcdConnectionDetails> connectionDetails,
-			ObjectProvider<ElectionObserver> observers, ObjectProvider<BuildProperties> build,
-			ApplicationEventPublisher publisher, Environment environment, ConfigurableApplicationContext context) {
+	ElectionNode activeStandby(ConfiguredRoles roles, ActiveStandbyProperties properties, ObjectProvider<Client> client,
+			ObjectProvider<EtcdConnectionDetails> connectionDetails, ObjectProvider<ElectionObserver> observers,
+			ObjectProvider<BuildProperties> build, ApplicationEventPublisher publisher, Environment environment,
+			ConfigurableApplicationContext context) {
 		Runnable exitOnLoss = (properties.getSession().getOnLoss() == SessionLossAction.EXIT)
 				? () -> System.exit(SpringApplication.exit(context, () -> 1)) : null;
 		if (!roles.anyActiveStandby()) {
@@ -86,8 +86,7 @@ public final class ActiveStandbyAutoConfiguration {
 		return new ElectionNode(roles.anyActiveStandby() ? client.getObject() : null,
 				SessionSettings.of(properties, environment, build.getIfAvailable(),
 						connectionDetails.getObject().getEndpoints()),
-				roles.roles(), publisher,
-				exitOnLoss, ElectionObserver.of(observers.orderedStream().toList()));
+				roles.roles(), publisher, exitOnLoss, ElectionObserver.of(observers.orderedStream().toList()));
 	}
 
 	private static void warnIfEtcdIsConfigured(ConfiguredRoles roles, Environment environment,
@@ -101,8 +100,8 @@ public final class ActiveStandbyAutoConfiguration {
 			String where = detailsBean ? "an EtcdConnectionDetails bean points at etcd"
 					: "ha.etcd.endpoints is set (" + String.join(",", connectionDetails.getEndpoints()) + ")";
 			logger.warn(where + ", but no role runs in active-standby mode: this node does not use etcd and serves "
-					+ ((roles.roles().isEmpty()) ? "no role" : "every role (" + String.join(", ",
-							roles.roles().stream().map(RoleDefinition::name).toList()) + ")")
+					+ ((roles.roles().isEmpty()) ? "no role" : "every role ("
+							+ String.join(", ", roles.roles().stream().map(RoleDefinition::name).toList()) + ")")
 					+ " on its own. To elect, set rootCoord.activeStandby.enabled=true (likewise queryCoord,"
 					+ " dataCoord) or ha.roles.<name>.activeStandby.enabled=true");
 		}

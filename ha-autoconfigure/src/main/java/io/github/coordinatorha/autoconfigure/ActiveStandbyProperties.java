@@ -260,8 +260,8 @@ public class ActiveStandbyProperties {
 		private Duration ttl = Duration.ofSeconds(10);
 
 		/**
-		 * Address this node advertises in its session, host:port. Defaults to this
-		 * host's address and the web server's port.
+		 * Address this node advertises in its session, host:port. Defaults to this host's
+		 * address and the web server's port.
 		 */
 		private @Nullable String address;
 
@@ -303,14 +303,14 @@ public class ActiveStandbyProperties {
 	public enum SessionLossAction {
 
 		/**
-		 * Step every role down to STANDBY, then open a new session and compete again
-		 * once etcd answers.
+		 * Step every role down to STANDBY, then open a new session and compete again once
+		 * etcd answers.
 		 */
 		REJOIN,
 
 		/**
-		 * Step down, then exit the process with status 1, as Milvus does; a supervisor
-		 * is expected to restart it.
+		 * Step down, then exit the process with status 1, as Milvus does; a supervisor is
+		 * expected to restart it.
 		 */
 		EXIT
 

@@ -157,8 +157,9 @@ public final class ConfiguredRoles {
 		}
 		for (String role : known) {
 			if (role.equalsIgnoreCase(name)) {
-				throw new InvalidHaConfigurationException("ha.roles." + name, "names the role '" + role
-						+ "' again (role names are compared without case, as their etcd keys are lower case)",
+				throw new InvalidHaConfigurationException("ha.roles." + name,
+						"names the role '" + role
+								+ "' again (role names are compared without case, as their etcd keys are lower case)",
 						COORDINATORS.contains(role) ? "Configure it as " + role + ".activeStandby.enabled instead"
 								: "Remove one of the two entries");
 			}

@@ -4,9 +4,9 @@ import io.github.coordinatorha.election.SuccessorPolicy;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The active-standby toggle of one role, for example under {@code rootCoord}. Both
- * Milvus spellings are accepted: {@code rootCoord.activeStandby.enabled} (Helm values)
- * and {@code rootCoord.enableActiveStandby} (milvus.yaml, and
+ * The active-standby toggle of one role, for example under {@code rootCoord}. Both Milvus
+ * spellings are accepted: {@code rootCoord.activeStandby.enabled} (Helm values) and
+ * {@code rootCoord.enableActiveStandby} (milvus.yaml, and
  * {@code ROOT_COORD_ENABLE_ACTIVE_STANDBY} in docker-compose files).
  *
  * @since 0.1.0
@@ -39,9 +39,9 @@ public class CoordinatorProperties {
 	public static class ActiveStandby {
 
 		/**
-		 * Whether the role runs in active-standby mode: its nodes compete in etcd and
-		 * one serves while the others stand by. When disabled (the default, as in Milvus)
-		 * the node simply serves the role and needs no etcd.
+		 * Whether the role runs in active-standby mode: its nodes compete in etcd and one
+		 * serves while the others stand by. When disabled (the default, as in Milvus) the
+		 * node simply serves the role and needs no etcd.
 		 */
 		private @Nullable Boolean enabled;
 
@@ -61,9 +61,9 @@ public class CoordinatorProperties {
 		private int priority;
 
 		/**
-		 * Whether this node, while active, hands the role over on its own, gracefully,
-		 * to a standby that ranks above it under the successor policy once that standby
-		 * has been eligible for a while (at least twice the session TTL).
+		 * Whether this node, while active, hands the role over on its own, gracefully, to
+		 * a standby that ranks above it under the successor policy once that standby has
+		 * been eligible for a while (at least twice the session TTL).
 		 */
 		private boolean preempt;
 

@@ -30,11 +30,17 @@ final class EtcdClients {
 			@Nullable SslBundles sslBundles) {
 		List<URI> endpoints = EtcdEndpoints.parse(details.getEndpoints(), source(details));
 		// Fail fast rather than wait for a connection, and let jetcd retry nothing: the
-		// election retries on its own schedule, within its own deadlines, and logs once per
+		// election retries on its own schedule, within its own deadlines, and logs once
+		// per
 		// change; the failure's cause (a refused certificate, say) reaches the status.
-		ClientBuilder builder = Client.builder().endpoints(endpoints).waitForReady(false).retryMaxAttempts(0)
-			// Every call requires a leader: a member cut off from the majority answers with an
-			// error ("no leader") instead of a watch that falls silent or a stale keepalive.
+		ClientBuilder builder = Client.builder()
+			.endpoints(endpoints)
+			.waitForReady(false)
+			.retryMaxAttempts(0)
+			// Every call requires a leader: a member cut off from the majority answers
+			// with an
+			// error ("no leader") instead of a watch that falls silent or a stale
+			// keepalive.
 			.header("hasleader", "true")
 			// ...and round robin hands such a member one call in N: a call it refused
 			// goes to the next member, or a session (four calls in a row) never opens.
@@ -96,8 +102,9 @@ final class EtcdClients {
 			return sslBundles.getBundle(name);
 		}
 		catch (NoSuchSslBundleException ex) {
-			throw new InvalidHaConfigurationException("ha.etcd.ssl.bundle", "names bundle '" + name
-					+ "', which is not defined", "Define it under spring.ssl.bundle.pem." + name
+			throw new InvalidHaConfigurationException("ha.etcd.ssl.bundle",
+					"names bundle '" + name + "', which is not defined",
+					"Define it under spring.ssl.bundle.pem." + name
 							+ ".truststore.certificate (the CA of etcd's certificate) and, for mutual TLS, .keystore.certificate"
 							+ " and .keystore.private-key, or fix the name");
 		}

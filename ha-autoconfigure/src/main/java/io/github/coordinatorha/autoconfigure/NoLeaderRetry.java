@@ -18,13 +18,13 @@ import org.springframework.util.Assert;
  * Sends a call again, through the next member round robin picks, when a member refused it
  * with "etcdserver: no leader" before answering anything.
  * <p>
- * A member cut off from the majority while clients still reach it refuses every call
- * that requires a leader (the client sends {@code hasleader} on every call), and round
- * robin hands it one call in three of a three-member cluster. A session opens with four
- * calls in a row, so without this every opening reaches that member once and fails, for
- * as long as the member stays cut off. etcd checks for a leader before it runs the call
- * (and forwards a keepalive only to a leader), so a refused call did nothing and is safe
- * to send again, a write included. Any other failure, or one after the member answered
+ * A member cut off from the majority while clients still reach it refuses every call that
+ * requires a leader (the client sends {@code hasleader} on every call), and round robin
+ * hands it one call in three of a three-member cluster. A session opens with four calls
+ * in a row, so without this every opening reaches that member once and fails, for as long
+ * as the member stays cut off. etcd checks for a leader before it runs the call (and
+ * forwards a keepalive only to a leader), so a refused call did nothing and is safe to
+ * send again, a write included. Any other failure, or one after the member answered
  * anything, reaches the caller as it came.
  */
 final class NoLeaderRetry implements ClientInterceptor {
@@ -221,7 +221,8 @@ final class NoLeaderRetry implements ClientInterceptor {
 		}
 
 		private static Metadata copy(Metadata headers) {
-			// every attempt gets headers of its own: the interceptors after this one add theirs
+			// every attempt gets headers of its own: the interceptors after this one add
+			// theirs
 			Metadata copy = new Metadata();
 			copy.merge(headers);
 			return copy;

@@ -80,8 +80,7 @@ final class PropertySpellings {
 			String env = "HA_ROLES_" + role.toUpperCase(Locale.ROOT);
 			add(prefix + ".active-standby.enabled", prefix + ".activeStandby.enabled", env + "_ACTIVESTANDBY_ENABLED",
 					role);
-			add(prefix + ".enable-active-standby", prefix + ".enableActiveStandby", env + "_ENABLEACTIVESTANDBY",
-					role);
+			add(prefix + ".enable-active-standby", prefix + ".enableActiveStandby", env + "_ENABLEACTIVESTANDBY", role);
 			addSuccession(prefix, prefix, env, role);
 		}
 		for (String name : haProperties()) {
@@ -147,8 +146,10 @@ final class PropertySpellings {
 			throw nearMiss(key, meant, env);
 		}
 		if (flat.startsWith("ha") && endsLikeToggle(flat)) {
-			throw new InvalidHaConfigurationException(key, "is not a setting of coordinator-ha: Spring Boot never"
-					+ " reads it, so the role it names is not declared", "Declare a role of your own as"
+			throw new InvalidHaConfigurationException(key,
+					"is not a setting of coordinator-ha: Spring Boot never"
+							+ " reads it, so the role it names is not declared",
+					"Declare a role of your own as"
 							+ " ha.roles.<name>.activeStandby.enabled, for example ha.roles.indexCoord.activeStandby.enabled");
 		}
 		Matcher toggle = SINGLE_SEGMENT_TOGGLE.matcher(key);
@@ -170,8 +171,9 @@ final class PropertySpellings {
 			if (candidate.role() == null) {
 				continue;
 			}
-			String role = candidate.flat().substring(0, candidate.flat().length()
-					- (candidate.flat().endsWith(HELM_TOGGLE) ? HELM_TOGGLE.length() : MILVUS_TOGGLE.length()));
+			String role = candidate.flat()
+				.substring(0, candidate.flat().length()
+						- (candidate.flat().endsWith(HELM_TOGGLE) ? HELM_TOGGLE.length() : MILVUS_TOGGLE.length()));
 			boolean helm = candidate.flat().endsWith(HELM_TOGGLE);
 			if (role.startsWith("haroles") && flat.startsWith(role) && helm) {
 				return candidate;
@@ -214,8 +216,7 @@ final class PropertySpellings {
 	}
 
 	private static InvalidHaConfigurationException nearMiss(String key, Known meant, boolean env) {
-		String consequence = (meant.role() != null)
-				? "so " + meant.role() + " would run with active-standby disabled"
+		String consequence = (meant.role() != null) ? "so " + meant.role() + " would run with active-standby disabled"
 				: "so " + meant.display() + " would keep its default";
 		String spelling = env ? meant.env() : meant.display();
 		return new InvalidHaConfigurationException(key,
@@ -228,7 +229,8 @@ final class PropertySpellings {
 		Map<String, Object> single = Map.of(key, (value != null) ? value : "");
 		// Spring Boot maps environment variables only from a source of this name.
 		PropertySource<?> source = env
-				? new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, single)
+				? new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						single)
 				: new MapPropertySource("spelling", single);
 		ConfigurationPropertySource alone = ConfigurationPropertySource.from(source);
 		// Null only for Spring Boot's own attached source, never for a map of ours.

@@ -27,16 +27,17 @@ final class SessionSettings {
 		ActiveStandbyProperties.Session session = properties.getSession();
 		positive("ha.session.ttl", session.getTtl(), environment);
 		if (session.getTtl().compareTo(Duration.ofSeconds(1)) < 0) {
-			throw new InvalidHaConfigurationException("ha.session.ttl", "is " + written("ha.session.ttl",
-					session.getTtl(), environment) + ", but etcd grants leases in whole seconds, 1s at the least",
+			throw new InvalidHaConfigurationException("ha.session.ttl",
+					"is " + written("ha.session.ttl", session.getTtl(), environment)
+							+ ", but etcd grants leases in whole seconds, 1s at the least",
 					"Set it to 1s or more (10s by default; 2s suits a LAN)");
 		}
 		positive("ha.etcd.request-timeout", properties.getEtcd().getRequestTimeout(), environment);
 		InetAddress localHost = localHost();
 		String host = (localHost != null) ? localHost.getHostAddress() : "127.0.0.1";
 		String hostName = (localHost != null) ? localHost.getHostName() : "localhost";
-		Supplier<String> address = () -> (session.getAddress() != null) ? session.getAddress()
-				: host + ":" + environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
+		Supplier<String> address = () -> (session.getAddress() != null) ? session.getAddress() : host + ":"
+				+ environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
 		return new ElectionSettings(properties.getEtcd().getRootPath(), properties.getEtcd().getMetaSubPath(),
 				session.getTtl(), properties.getEtcd().getRequestTimeout(), address, hostName,
 				version(environment, build), String.join(",", endpoints));

@@ -22,9 +22,9 @@ import org.springframework.util.ReflectionUtils;
 
 /**
  * The roles the application's beans use, read from their types without creating them:
- * {@code @ActiveOnly}, {@code @RoleBound}, an {@code @EventListener} of role
- * transitions whose condition names the role ({@code #event.role == 'rootCoord'}), and
- * Spring Integration's {@code @Role}.
+ * {@code @ActiveOnly}, {@code @RoleBound}, an {@code @EventListener} of role transitions
+ * whose condition names the role ({@code #event.role == 'rootCoord'}), and Spring
+ * Integration's {@code @Role}.
  */
 final class UsedRoles {
 

@@ -8,8 +8,8 @@ package io.github.coordinatorha.election;
  * @param succession the successor policy and this node's priority
  * @param preempt whether this node, while active, hands the role to a candidate that
  * ranks above it
- * @param protocol the election protocol: {@link SessionInfo#PROTOCOL}, or 1 to behave
- * as nodes before transfers did (tests of mixed versions)
+ * @param protocol the election protocol: {@link SessionInfo#PROTOCOL}, or 1 to behave as
+ * nodes before transfers did (tests of mixed versions)
  */
 record Candidacy(Succession succession, boolean preempt, int protocol) {
 

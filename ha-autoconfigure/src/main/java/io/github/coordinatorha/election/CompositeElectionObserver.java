@@ -13,8 +13,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Tells several observers; one that throws is logged and does not stop the others or
- * the election.
+ * Tells several observers; one that throws is logged and does not stop the others or the
+ * election.
  */
 final class CompositeElectionObserver implements ElectionObserver {
 

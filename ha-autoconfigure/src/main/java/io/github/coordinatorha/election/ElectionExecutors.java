@@ -13,12 +13,12 @@ import java.util.function.Supplier;
 /**
  * The threads of one node, whatever its number of roles:
  * <ul>
- * <li>{@code ha-session}: the session's lane, its lease and keepalives, on a thread of its
- * own so that nothing else can delay a keepalive;</li>
+ * <li>{@code ha-session}: the session's lane, its lease and keepalives, on a thread of
+ * its own so that nothing else can delay a keepalive;</li>
  * <li>{@code ha-election}: every role's lane and every timer; the work there never
  * blocks;</li>
- * <li>{@code ha-events-<n>}: event listeners, which may be slow (loading metadata, say), one
- * serial lane per role so each role's events stay in order; threads start when events
+ * <li>{@code ha-events-<n>}: event listeners, which may be slow (loading metadata, say),
+ * one serial lane per role so each role's events stay in order; threads start when events
  * flow and end when idle, so a quiet node has none.</li>
  * </ul>
  */

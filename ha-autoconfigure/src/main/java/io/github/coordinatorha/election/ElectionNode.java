@@ -38,17 +38,15 @@ import org.springframework.util.Assert;
  * <p>
  * It starts after the web server, so the address it advertises already serves. It lets
  * its roles go at the first moment of shutdown (the {@code ContextClosedEvent}), before
- * other lifecycle beans stop and before the web server drains: each active role lets
- * its work end and gives the role to its successor in one etcd write; then the node
- * revokes its lease, which deletes its sessions (and the ACTIVE key of a role no
- * successor could take) at once, so a standby takes over in milliseconds rather than
- * after a TTL.
+ * other lifecycle beans stop and before the web server drains: each active role lets its
+ * work end and gives the role to its successor in one etcd write; then the node revokes
+ * its lease, which deletes its sessions (and the ACTIVE key of a role no successor could
+ * take) at once, so a standby takes over in milliseconds rather than after a TTL.
  *
  * @since 0.1.0
  */
-public final class ElectionNode
-		implements ActiveStandby, SmartLifecycle, DisposableBean, ApplicationListener<ContextClosedEvent>,
-		ApplicationContextAware {
+public final class ElectionNode implements ActiveStandby, SmartLifecycle, DisposableBean,
+		ApplicationListener<ContextClosedEvent>, ApplicationContextAware {
 
 	/**
 	 * The lifecycle phase: after the web server starts (it starts in
@@ -107,7 +105,8 @@ public final class ElectionNode
 		EtcdGateway etcd = client;
 		if (client != null && elected) {
 			EpochKeeper[] keeper = new EpochKeeper[1];
-			etcd = new HistoryGateway(client, new EtcdHistory((revision, highest) -> keeper[0].rewound(revision, highest)));
+			etcd = new HistoryGateway(client,
+					new EtcdHistory((revision, highest) -> keeper[0].rewound(revision, highest)));
 			keeper[0] = new EpochKeeper(etcd, keys, sessionLane);
 			epochs = keeper[0];
 		}
@@ -122,8 +121,8 @@ public final class ElectionNode
 			if (definition.activeStandby() && session != null && etcd != null && epochs != null) {
 				RoleKeys roleKeys = new RoleKeys(keys, definition.name());
 				Lane lane = lanes.role(definition.name());
-				RoleAnnouncer announcer = new RoleAnnouncer(definition.name(), roleKeys.serverName(), lane, events, this,
-						observer, session::serverId);
+				RoleAnnouncer announcer = new RoleAnnouncer(definition.name(), roleKeys.serverName(), lane, events,
+						this, observer, session::serverId);
 				Candidacy candidacy = definition.candidacy();
 				RoleActor actor = new RoleActor(definition.name(), roleKeys,
 						new RoleStore(etcd, roleKeys, identity, candidacy), lane, announcer, session, observer,
@@ -228,8 +227,8 @@ public final class ElectionNode
 	@Override
 	public Handover handOver(String role, long serverId) {
 		if (serverId <= 0) {
-			throw new IllegalArgumentException("A server ID is positive, got " + serverId
-					+ "; omit it to hand the role to the best standby");
+			throw new IllegalArgumentException(
+					"A server ID is positive, got " + serverId + "; omit it to hand the role to the best standby");
 		}
 		return role(role).handOver(serverId);
 	}
@@ -261,8 +260,8 @@ public final class ElectionNode
 	/**
 	 * Starts letting the roles go at the first moment of shutdown, before any lifecycle
 	 * bean stops and before the web server drains: an active role's work ends and the
-	 * role goes to its successor while the application still serves; {@link #stop()}
-	 * then waits for that.
+	 * role goes to its successor while the application still serves; {@link #stop()} then
+	 * waits for that.
 	 */
 	@Override
 	public void onApplicationEvent(ContextClosedEvent event) {
@@ -330,7 +329,8 @@ public final class ElectionNode
 	 * @return completes when all have let go
 	 */
 	CompletableFuture<Void> stopRoles() {
-		return CompletableFuture.allOf(this.roles.values().stream().map(RoleHandle::stop).toArray(CompletableFuture[]::new));
+		return CompletableFuture
+			.allOf(this.roles.values().stream().map(RoleHandle::stop).toArray(CompletableFuture[]::new));
 	}
 
 	/**
@@ -379,7 +379,8 @@ public final class ElectionNode
 		@Override
 		public void sessionLost(SessionLease lease, String reason) {
 			Thread thread = new Thread(this.action, "ha-session-loss");
-			// Not a daemon: the JVM must not end before the action (say, System.exit(1)) has run.
+			// Not a daemon: the JVM must not end before the action (say, System.exit(1))
+			// has run.
 			thread.setDaemon(false);
 			thread.start();
 		}

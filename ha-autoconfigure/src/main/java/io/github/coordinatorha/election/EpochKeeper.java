@@ -122,8 +122,7 @@ final class EpochKeeper implements SessionListener, EtcdHistory.Listener {
 	}
 
 	/**
-	 * Raises the epoch past {@code epoch}, unless it is past it already; from any
-	 * thread.
+	 * Raises the epoch past {@code epoch}, unless it is past it already; from any thread.
 	 */
 	void raiseAbove(long epoch) {
 		this.lane.execute(() -> raisePast(epoch));

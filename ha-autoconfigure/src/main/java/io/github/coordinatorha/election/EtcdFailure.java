@@ -52,8 +52,8 @@ final class EtcdFailure extends RuntimeException {
 		if (cause instanceof EtcdFailure etcd) {
 			return etcd;
 		}
-		return new EtcdFailure(Kind.FAILED, cause.getClass().getSimpleName()
-				+ ((cause.getMessage() != null) ? ": " + cause.getMessage() : ""));
+		return new EtcdFailure(Kind.FAILED,
+				cause.getClass().getSimpleName() + ((cause.getMessage() != null) ? ": " + cause.getMessage() : ""));
 	}
 
 	/**

@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The etcd operations the election engine uses, in etcd's own terms and without jetcd's
  * types: {@link JetcdGateway} carries them out on a real etcd, and the tests' model of
- * etcd carries them out on simulated time, so the same session and role code runs
- * against both.
+ * etcd carries them out on simulated time, so the same session and role code runs against
+ * both.
  * <p>
  * Every call returns at once. Its future completes on a thread of the implementation's
  * choosing (jetcd's event loop, say), so callers hop to their own executor before doing
@@ -94,8 +94,8 @@ interface EtcdGateway {
 	}
 
 	/**
-	 * One key as etcd stores it. For a deletion reported by a watch, only the key and
-	 * the deletion's revision ({@code modRevision}) are set.
+	 * One key as etcd stores it. For a deletion reported by a watch, only the key and the
+	 * deletion's revision ({@code modRevision}) are set.
 	 *
 	 * @param key the key
 	 * @param value the value, read as UTF-8
@@ -274,8 +274,8 @@ interface EtcdGateway {
 		void onEvents(Header header, List<WatchEvent> events);
 
 		/**
-		 * The watch cannot go on: its start revision was compacted away, the stream
-		 * broke or etcd closed it. No further call follows.
+		 * The watch cannot go on: its start revision was compacted away, the stream broke
+		 * or etcd closed it. No further call follows.
 		 * @param failure why, of kind {@link EtcdFailure.Kind#COMPACTED} when compacted
 		 */
 		void onEnded(EtcdFailure failure);
@@ -288,8 +288,8 @@ interface EtcdGateway {
 	interface Watching extends AutoCloseable {
 
 		/**
-		 * Stops the watch; no call reaches the listener afterwards, or only calls
-		 * already under way.
+		 * Stops the watch; no call reaches the listener afterwards, or only calls already
+		 * under way.
 		 */
 		@Override
 		void close();

@@ -11,12 +11,11 @@ import io.github.coordinatorha.election.EtcdGateway.Header;
  * (a read or a transaction) carried, and the highest raft term any answer carried.
  * Revisions only grow in one history, and a linearizable answer reflects every write
  * before its request was sent, so an answer below the highest revision seen before the
- * request means etcd was wiped or restored from an older backup: the history was
- * rewound. A keepalive answered
- * with a raft term below the highest comes from a member that no longer leads (etcd#15247:
- * a leader stalled in fdatasync goes on renewing leases the new leader expires), so it
- * proves nothing; raft terms count per cluster, and a wiped or restored cluster has a new
- * cluster ID. Any thread may report answers.
+ * request means etcd was wiped or restored from an older backup: the history was rewound.
+ * A keepalive answered with a raft term below the highest comes from a member that no
+ * longer leads (etcd#15247: a leader stalled in fdatasync goes on renewing leases the new
+ * leader expires), so it proves nothing; raft terms count per cluster, and a wiped or
+ * restored cluster has a new cluster ID. Any thread may report answers.
  */
 final class EtcdHistory {
 

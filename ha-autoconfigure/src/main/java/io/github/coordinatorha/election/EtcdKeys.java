@@ -6,8 +6,8 @@ import java.util.OptionalLong;
  * The keys coordinator-ha uses, laid out as Milvus lays out its sessions:
  * {@code <root>/<meta>/session/id} (the server ID counter),
  * {@code <root>/<meta>/session/<role>} (the ACTIVE key) and
- * {@code <root>/<meta>/session/<role>-<serverId>} (one session per candidate); and, of our
- * own, the epoch of etcd's history, {@code <root>/<meta>/ha-epoch}.
+ * {@code <root>/<meta>/session/<role>-<serverId>} (one session per candidate); and, of
+ * our own, the epoch of etcd's history, {@code <root>/<meta>/ha-epoch}.
  */
 final class EtcdKeys {
 

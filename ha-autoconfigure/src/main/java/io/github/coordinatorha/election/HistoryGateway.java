@@ -59,12 +59,14 @@ final class HistoryGateway implements EtcdGateway {
 		return this.etcd.keepAliveOnce(leaseId, timeout).thenApply((renewal) -> {
 			if (!this.history.isCurrent(renewal.header())) {
 				throw new EtcdFailure(EtcdFailure.Kind.FAILED, "a keepalive answer came from a member in raft term "
-						+ renewal.header().raftTerm() + ", below term " + this.history.highestRaftTerm(renewal.header().clusterId())
+						+ renewal.header().raftTerm() + ", below term "
+						+ this.history.highestRaftTerm(renewal.header().clusterId())
 						+ " already seen: that member no longer leads (etcd#15247), so the answer proves nothing");
 			}
 			// a keepalive answered in a newer term makes every older one stale too
 			this.history.raftTerm(renewal.header());
-			// a node at rest makes no read: its keepalives show it how far the history went
+			// a node at rest makes no read: its keepalives show it how far the history
+			// went
 			this.history.reached(renewal.header().revision());
 			return renewal;
 		});

@@ -122,14 +122,17 @@ final class JetcdGateway implements EtcdGateway {
 		};
 		watcher.set(this.watches.watch(bytes(key), option, Watch.listener((WatchResponse response) -> {
 			if (!ended.get()) {
-				listener.onEvents(header(response), response.getEvents()
-					.stream()
-					.map((event) -> new WatchEvent(event.getEventType() == io.etcd.jetcd.watch.WatchEvent.EventType.DELETE,
-							keyValue(event.getKeyValue())))
-					.toList());
+				listener.onEvents(header(response),
+						response.getEvents()
+							.stream()
+							.map((event) -> new WatchEvent(
+									event.getEventType() == io.etcd.jetcd.watch.WatchEvent.EventType.DELETE,
+									keyValue(event.getKeyValue())))
+							.toList());
 			}
 		}, (error) -> {
-			// jetcd would resume on its own after some errors; the engine reads again instead.
+			// jetcd would resume on its own after some errors; the engine reads again
+			// instead.
 			if (ended.compareAndSet(false, true)) {
 				end.run();
 				listener.onEnded((error instanceof CompactedException)
@@ -170,11 +173,12 @@ final class JetcdGateway implements EtcdGateway {
 			return etcd;
 		}
 		if (cause instanceof TimeoutException) {
-			return new EtcdFailure(EtcdFailure.Kind.NO_ANSWER, "etcd at " + this.endpoints
-					+ " did not answer in time (ha.etcd.request-timeout)");
+			return new EtcdFailure(EtcdFailure.Kind.NO_ANSWER,
+					"etcd at " + this.endpoints + " did not answer in time (ha.etcd.request-timeout)");
 		}
 		String message = String.valueOf(cause.getMessage());
-		// jetcd reports it as an EtcdException (keepalives) or a gRPC NOT_FOUND (txn, revoke)
+		// jetcd reports it as an EtcdException (keepalives) or a gRPC NOT_FOUND (txn,
+		// revoke)
 		if (message.contains("requested lease not found")) {
 			return new EtcdFailure(EtcdFailure.Kind.LEASE_NOT_FOUND, "etcd no longer knows the lease");
 		}

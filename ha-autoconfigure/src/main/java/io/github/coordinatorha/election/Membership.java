@@ -69,8 +69,8 @@ record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt regis
 	}
 
 	Membership withRelinquished(Relinquished relinquished) {
-		return new Membership(this.lease, this.view, this.sync, this.registration, relinquished, this.cleanup, this.backoff,
-				this.shown, this.activeSeen, this.activeGoneAt, this.epoch, this.eligible);
+		return new Membership(this.lease, this.view, this.sync, this.registration, relinquished, this.cleanup,
+				this.backoff, this.shown, this.activeSeen, this.activeGoneAt, this.epoch, this.eligible);
 	}
 
 	Membership withCleanup(@Nullable Cleanup cleanup) {
@@ -131,7 +131,8 @@ record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt regis
 	 */
 	Membership backedOff() {
 		return new Membership(this.lease, this.view, this.sync, this.registration, this.relinquished, this.cleanup,
-				Math.min(this.backoff * 2, Math.min(MAX_BACKOFF, this.lease.ttl().toNanos())), this.shown, this.activeSeen, this.activeGoneAt, this.epoch, this.eligible);
+				Math.min(this.backoff * 2, Math.min(MAX_BACKOFF, this.lease.ttl().toNanos())), this.shown,
+				this.activeSeen, this.activeGoneAt, this.epoch, this.eligible);
 	}
 
 	/**
@@ -195,8 +196,8 @@ record Membership(SessionLease lease, RoleView view, Attempt sync, Attempt regis
 	}
 
 	/**
-	 * The removal of an ACTIVE key of a term no live node serves under: one this node gave
-	 * up, or one without a lease, which would never expire.
+	 * The removal of an ACTIVE key of a term no live node serves under: one this node
+	 * gave up, or one without a lease, which would never expire.
 	 *
 	 * @param term the key's term
 	 * @param why for the log: "which it no longer serves", "which has no lease"

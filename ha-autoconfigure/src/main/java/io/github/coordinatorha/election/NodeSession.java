@@ -19,10 +19,10 @@ import org.jspecify.annotations.Nullable;
  * and the server ID it registers under. Everything here runs on the session's
  * {@link Lane}; etcd's answers come back to it, so nothing blocks.
  * <p>
- * Each {@link SessionLease} carries its own deadline: the send time of the last
- * keepalive etcd confirmed plus the granted TTL, less a safety margin. etcd received the
- * keepalive after we sent it, so the server cannot expire the lease before our deadline;
- * the node steps down at the deadline, before any standby can take over.
+ * Each {@link SessionLease} carries its own deadline: the send time of the last keepalive
+ * etcd confirmed plus the granted TTL, less a safety margin. etcd received the keepalive
+ * after we sent it, so the server cannot expire the lease before our deadline; the node
+ * steps down at the deadline, before any standby can take over.
  */
 final class NodeSession implements SessionEvents {
 
@@ -105,8 +105,8 @@ final class NodeSession implements SessionEvents {
 	/**
 	 * Adds a probe of a role's liveness: a keepalive goes out only once every probe has
 	 * completed, so a node whose role election is stuck (its thread blocked, say) stops
-	 * renewing its lease and its roles go to another node within a TTL, rather than
-	 * being held, unserved, for as long as the session lives.
+	 * renewing its lease and its roles go to another node within a TTL, rather than being
+	 * held, unserved, for as long as the session lives.
 	 */
 	void addProbe(Supplier<CompletableFuture<Void>> probe) {
 		this.probes.add(probe);
@@ -199,7 +199,8 @@ final class NodeSession implements SessionEvents {
 		if (this.stopped) {
 			return;
 		}
-		// The server ID first: the lease's deadline starts when the grant is sent, so nothing
+		// The server ID first: the lease's deadline starts when the grant is sent, so
+		// nothing
 		// slow may come between the grant and the first keepalive.
 		long[] sentAt = new long[1];
 		long[] granted = new long[1];
@@ -221,7 +222,8 @@ final class NodeSession implements SessionEvents {
 
 	private CompletableFuture<Long> serverIdFor() {
 		// A new server ID for every session, as a Milvus process that lost its session
-		// comes back with one: an ID never outlives its lease, so an etcd that was wiped or
+		// comes back with one: an ID never outlives its lease, so an etcd that was wiped
+		// or
 		// restored cannot hand this node's ID to another while this node still uses it.
 		return this.serverIds.allocate();
 	}
@@ -282,8 +284,7 @@ final class NodeSession implements SessionEvents {
 			return;
 		}
 		String reason = failure.getMessage();
-		String message = "Could not open a session in etcd (" + reason + "); retrying in "
-				+ describe(this.retryDelay);
+		String message = "Could not open a session in etcd (" + reason + "); retrying in " + describe(this.retryDelay);
 		// One WARN per change of the reason; the retries that follow are DEBUG.
 		if (Objects.equals(reason, this.problem)) {
 			logger.debug(message);
@@ -294,7 +295,8 @@ final class NodeSession implements SessionEvents {
 		this.problem = reason;
 		this.listeners.forEach((listener) -> listener.sessionUnavailable(reason));
 		this.lane.schedule(this::establish, this.retryDelay.toNanos());
-		// Doubled up to 5s, or the TTL if shorter: a node recovers within about a TTL of a fault's end.
+		// Doubled up to 5s, or the TTL if shorter: a node recovers within about a TTL of
+		// a fault's end.
 		this.retryDelay = min(this.retryDelay.multipliedBy(2), min(MAX_RETRY_DELAY, this.requestedTtl));
 	}
 
@@ -372,7 +374,8 @@ final class NodeSession implements SessionEvents {
 				logger.warn(message);
 			}
 			this.keepAliveProblem = problem;
-			// A refused call fails at once: retry soon, but never in a loop without a delay.
+			// A refused call fails at once: retry soon, but never in a loop without a
+			// delay.
 			cancel(this.nextKeepAlive);
 			this.nextKeepAlive = this.lane.schedule(() -> keepAlive(lease),
 					min(keepAliveInterval(lease.ttl()), FAILED_KEEPALIVE_RETRY).toNanos());
@@ -401,9 +404,9 @@ final class NodeSession implements SessionEvents {
 			return;
 		}
 		if (!lease.isValidAt(this.lane.nanoTime())) {
-			lose(lease, this.probing
-					? "a role's election has not run for the session TTL of " + lease.ttl().toSeconds() + "s (its"
-							+ " thread may be stuck), so this node stopped renewing its lease: its roles go to another node"
+			lose(lease, this.probing ? "a role's election has not run for the session TTL of " + lease.ttl().toSeconds()
+					+ "s (its"
+					+ " thread may be stuck), so this node stopped renewing its lease: its roles go to another node"
 					: "no keepalive was confirmed by etcd within the session TTL of " + lease.ttl().toSeconds() + "s");
 		}
 		else {

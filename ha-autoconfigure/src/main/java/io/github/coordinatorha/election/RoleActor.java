@@ -22,8 +22,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The actor of one role's election: it feeds every input to {@link RoleMachine}, one at
- * a time on the role's {@link Lane}, and carries out the effects through the
+ * The actor of one role's election: it feeds every input to {@link RoleMachine}, one at a
+ * time on the role's {@link Lane}, and carries out the effects through the
  * {@link RoleStore}, the {@link RoleAnnouncer} and the session. Answers from etcd, watch
  * events and timers come back to the lane as inputs, so the lane never blocks and never
  * runs on a jetcd thread. It owns the watch and one timer, armed at the phase's earliest
@@ -67,9 +67,8 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 
 	private long wakeupAt = RolePhase.NEVER;
 
-	RoleActor(String name, RoleKeys keys, RoleStore store, Lane lane, RoleAnnouncer announcer,
-			SessionEvents session, ElectionObserver observer, Duration requestTimeout, Candidacy candidacy,
-			ElectionTrace trace) {
+	RoleActor(String name, RoleKeys keys, RoleStore store, Lane lane, RoleAnnouncer announcer, SessionEvents session,
+			ElectionObserver observer, Duration requestTimeout, Candidacy candidacy, ElectionTrace trace) {
 		this.name = name;
 		this.keys = keys;
 		this.machine = new RoleMachine(name, keys, candidacy);
@@ -115,7 +114,8 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 			answer(this.store.release(release.lease(), release.term()));
 		}
 		else if (effect instanceof RoleEffect.Drain drain) {
-			// The STANDBY listeners (@RoleBound beans stopping) first, then calls in flight.
+			// The STANDBY listeners (@RoleBound beans stopping) first, then calls in
+			// flight.
 			this.announcer.published()
 				.thenCompose((published) -> this.observer.releasing(this.name))
 				.whenCompleteAsync((done, failure) -> feed(new RoleInput.Drained(drain.term())), this.lane);
@@ -335,13 +335,15 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 	public Handover handOver(long serverId) {
 		if (!isActive()) {
 			RoleStatus status = status();
-			return new Handover(this.name, Handover.Outcome.NOT_ACTIVE, 0, "This node is not ACTIVE for " + this.name
-					+ ((status.activeAddress() != null) ? "; the active node is serverId " + status.activeServerId()
-							+ " at " + status.activeAddress() : ""));
+			return new Handover(this.name, Handover.Outcome.NOT_ACTIVE, 0,
+					"This node is not ACTIVE for " + this.name
+							+ ((status.activeAddress() != null) ? "; the active node is serverId "
+									+ status.activeServerId() + " at " + status.activeAddress() : ""));
 		}
 		CompletableFuture<Handover> reply = requestHandOver(serverId);
 		if (this.announcer.onEventThread()) {
-			// A listener of this role (Spring Integration's yield(), say) asks: the handover
+			// A listener of this role (Spring Integration's yield(), say) asks: the
+			// handover
 			// waits for that listener to return, so its outcome cannot be awaited here.
 			return new Handover(this.name, Handover.Outcome.UNKNOWN, serverId, "The handover goes on once this"
 					+ " listener of role " + this.name + " returns; its outcome cannot be awaited from inside it");

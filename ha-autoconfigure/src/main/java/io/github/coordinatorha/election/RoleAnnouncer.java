@@ -85,8 +85,9 @@ final class RoleAnnouncer {
 		this.eventSource = eventSource;
 		this.observer = observer;
 		this.serverId = serverId;
-		this.published = new Published(new RoleStatus(role, RoleState.JOINING, TransitionReason.STARTING, 0, 0, null,
-				null, Instant.now()), null);
+		this.published = new Published(
+				new RoleStatus(role, RoleState.JOINING, TransitionReason.STARTING, 0, 0, null, null, Instant.now()),
+				null);
 	}
 
 	/**
@@ -158,8 +159,8 @@ final class RoleAnnouncer {
 		else if (!status.isActive() && (previous.isActive() || firstDecision)) {
 			this.publisher.publish(new BecameStandbyEvent(this.eventSource, status));
 		}
-		if (status.state() == RoleState.STANDBY
-				&& (changed || (status.activeServerId() != previous.activeServerId() && status.activeServerId() != 0))) {
+		if (status.state() == RoleState.STANDBY && (changed
+				|| (status.activeServerId() != previous.activeServerId() && status.activeServerId() != 0))) {
 			logStandby();
 		}
 	}

@@ -93,8 +93,8 @@ sealed interface RoleInput {
 	 * ours and is deleted, our session rewritten at {@code revision}) or found the key
 	 * changed.
 	 */
-	record Resigned(SessionLease lease, long term, boolean succeeded, long revision, SessionInfo session)
-			implements RoleInput {
+	record Resigned(SessionLease lease, long term, boolean succeeded, long revision,
+			SessionInfo session) implements RoleInput {
 	}
 
 	record ResignFailed(SessionLease lease, long term, EtcdFailure failure) implements RoleInput {
@@ -109,8 +109,8 @@ sealed interface RoleInput {
 			SessionInfo session, List<KeyValue> found) implements RoleInput {
 	}
 
-	record TransferFailed(SessionLease lease, long term, String successorKey, EtcdFailure failure)
-			implements RoleInput {
+	record TransferFailed(SessionLease lease, long term, String successorKey,
+			EtcdFailure failure) implements RoleInput {
 	}
 
 	/**

@@ -5,9 +5,9 @@ import java.util.OptionalLong;
 
 /**
  * The keys of one role, laid out as Milvus lays out a coordinator's:
- * {@code <root>/<meta>/session/<role>} (the ACTIVE key, which holds the active's
- * session) and {@code <root>/<meta>/session/<role>-<serverId>} (one session per
- * candidate), all in the range {@code [activeKey, rangeEnd)}.
+ * {@code <root>/<meta>/session/<role>} (the ACTIVE key, which holds the active's session)
+ * and {@code <root>/<meta>/session/<role>-<serverId>} (one session per candidate), all in
+ * the range {@code [activeKey, rangeEnd)}.
  */
 final class RoleKeys {
 

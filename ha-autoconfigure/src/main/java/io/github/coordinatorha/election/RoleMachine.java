@@ -61,10 +61,10 @@ import org.jspecify.annotations.Nullable;
  * watches them. With no ACTIVE key, only the candidate whose session was written longest
  * ago competes, with a create-if-absent transaction under its lease; the others compete
  * only if no one has claimed within a TTL. The winner's term is the key's create
- * revision. It steps down when its key changes behind its back or its session is lost;
- * it gives the role up on request, after a failed activation, or at shutdown, after
- * its role work has ended. A candidate removes ACTIVE keys no live node serves under: a
- * term it gave up, or a key without a lease.
+ * revision. It steps down when its key changes behind its back or its session is lost; it
+ * gives the role up on request, after a failed activation, or at shutdown, after its role
+ * work has ended. A candidate removes ACTIVE keys no live node serves under: a term it
+ * gave up, or a key without a lease.
  */
 final class RoleMachine {
 
@@ -139,7 +139,8 @@ final class RoleMachine {
 		}
 		Membership m = phase.membership();
 		if (m == null || (input.lease() != null && input.lease() != m.lease())) {
-			return phase; // an answer from an earlier session, or news for a role without one
+			return phase; // an answer from an earlier session, or news for a role without
+							// one
 		}
 		// Under the current session: answers, the watch, time
 		if (input instanceof Registered registered) {
@@ -232,8 +233,8 @@ final class RoleMachine {
 
 	private RolePhase stop(RolePhase phase, Transition t) {
 		if (phase instanceof Active active) {
-			t.log(Level.INFO, "serverName: " + this.keys.serverName()
-					+ " steps down from ACTIVE: the application is stopping");
+			t.log(Level.INFO,
+					"serverName: " + this.keys.serverName() + " steps down from ACTIVE: the application is stopping");
 			return drain(active.membership(), active.term(), Exit.of(TransitionReason.SHUTDOWN), t);
 		}
 		if (phase instanceof Draining draining) {
@@ -279,9 +280,11 @@ final class RoleMachine {
 				.successorsExcluding(ownSessionKey(m), this.candidacy.succession())
 				.stream()
 				.noneMatch((candidate) -> candidate.serverId() == chosen)) {
-				t.answer(reply, new Handover(this.role, Handover.Outcome.NOT_A_CANDIDATE, 0, "serverId " + chosen
-						+ " has no live session for " + this.role + " that could take it"
-						+ ((chosen == m.lease().serverId()) ? " (it is this node)" : "") + "; nothing was done"));
+				t.answer(reply,
+						new Handover(this.role, Handover.Outcome.NOT_A_CANDIDATE, 0,
+								"serverId " + chosen + " has no live session for " + this.role + " that could take it"
+										+ ((chosen == m.lease().serverId()) ? " (it is this node)" : "")
+										+ "; nothing was done"));
 				return phase;
 			}
 			t.log(Level.INFO, "serverName: " + this.keys.serverName() + " hands ACTIVE over to serverId " + chosen
@@ -290,9 +293,11 @@ final class RoleMachine {
 		}
 		long successor = m.view().successorServerIdExcluding(ownSessionKey(m), this.candidacy.succession());
 		if (successor == 0) {
-			t.answer(reply, new Handover(this.role, Handover.Outcome.NO_STANDBY, 0, "No standby is registered for "
-					+ this.role + "; staying ACTIVE rather than leave the role with no one to serve it."
-					+ " Start a standby first"));
+			t.answer(reply,
+					new Handover(this.role, Handover.Outcome.NO_STANDBY, 0,
+							"No standby is registered for " + this.role
+									+ "; staying ACTIVE rather than leave the role with no one to serve it."
+									+ " Start a standby first"));
 			return phase;
 		}
 		t.log(Level.INFO, "serverName: " + this.keys.serverName() + " hands ACTIVE over to serverId " + successor
@@ -301,9 +306,11 @@ final class RoleMachine {
 	}
 
 	private RolePhase activationFailed(Active active, @Nullable Throwable failure, Transition t) {
-		t.emit(new RoleEffect.Log(Level.ERROR, "A BecameActiveEvent listener for role " + this.role
-				+ " failed, so this node cannot serve it; giving the role up to another candidate (this node"
-				+ " competes again in " + active.membership().lease().ttl().toSeconds() + "s)", failure));
+		t.emit(new RoleEffect.Log(Level.ERROR,
+				"A BecameActiveEvent listener for role " + this.role
+						+ " failed, so this node cannot serve it; giving the role up to another candidate (this node"
+						+ " competes again in " + active.membership().lease().ttl().toSeconds() + "s)",
+				failure));
 		return drain(active.membership(), active.term(), Exit.of(TransitionReason.ACTIVATION_FAILED), t);
 	}
 
@@ -315,7 +322,8 @@ final class RoleMachine {
 		}
 		Shown shown = new Shown(RoleState.JOINING, idle.reason(), 0, null);
 		t.emit(new RoleEffect.Register(lease));
-		return new Joining(Membership.joining(lease, RoleView.read(this.keys, List.of(), 0), idle.relinquished(), shown));
+		return new Joining(
+				Membership.joining(lease, RoleView.read(this.keys, List.of(), 0), idle.relinquished(), shown));
 	}
 
 	private RolePhase unavailable(RolePhase phase, Transition t) {
@@ -375,8 +383,8 @@ final class RoleMachine {
 			t.emit(new RoleEffect.LeaseNotFound(m.lease()));
 		}
 		else {
-			t.log(Level.WARN, "Could not register session " + ownSessionKey(m) + " (" + failure.getMessage()
-					+ "); retrying");
+			t.log(Level.WARN,
+					"Could not register session " + ownSessionKey(m) + " (" + failure.getMessage() + "); retrying");
 		}
 		return with(phase, m.withRegistration(Attempt.dueAt(t.now + m.backoff())).backedOff());
 	}
@@ -387,8 +395,8 @@ final class RoleMachine {
 			return new Standby(m, Wait.NONE);
 		}
 		// The claim may or may not have been applied: read the truth again.
-		t.log(Level.WARN, "Claim of role " + this.role + " got no answer (" + failure.getMessage()
-				+ "); reading the keys again");
+		t.log(Level.WARN,
+				"Claim of role " + this.role + " got no answer (" + failure.getMessage() + "); reading the keys again");
 		return new Standby(retrySync(m, t), Wait.NONE);
 	}
 
@@ -401,11 +409,12 @@ final class RoleMachine {
 						SessionCodec.encode(resigned.session()));
 		}
 		Exit exit = resigning.exit();
-		answerExit(exit, resigned.succeeded()
-				? new Handover(this.role, Handover.Outcome.HANDED_OVER, exit.successor(),
-						"Resigned; serverId " + exit.successor() + " takes over")
-				: new Handover(this.role, Handover.Outcome.UNKNOWN, exit.successor(),
-						"The role's ACTIVE key had changed before this node resigned; check the role's status"),
+		answerExit(exit,
+				resigned.succeeded()
+						? new Handover(this.role, Handover.Outcome.HANDED_OVER, exit.successor(),
+								"Resigned; serverId " + exit.successor() + " takes over")
+						: new Handover(this.role, Handover.Outcome.UNKNOWN, exit.successor(),
+								"The role's ACTIVE key had changed before this node resigned; check the role's status"),
 				t);
 		return reconsider(new Standby(m.withView(view), waitAfter(exit, m, t)), t);
 	}
@@ -484,8 +493,8 @@ final class RoleMachine {
 
 	/**
 	 * The role's work has ended: give the role to the best successor in one write (the
-	 * one asked for first, if any), or resign for successors of an older protocol, or,
-	 * at shutdown with no successor, let the lease's revocation delete the key.
+	 * one asked for first, if any), or resign for successors of an older protocol, or, at
+	 * shutdown with no successor, let the lease's revocation delete the key.
 	 */
 	private RolePhase drained(Draining draining, Transition t) {
 		Membership m = draining.membership();
@@ -555,12 +564,17 @@ final class RoleMachine {
 				// the successor re-registered or went meanwhile: the next one
 				return nextSuccessor(transferring, learnt, t);
 			}
-			answerExit(exit, new Handover(this.role, Handover.Outcome.UNKNOWN, exit.successor(),
-					"The role's ACTIVE key changed while this node handed it over; check the role's status"), t);
+			answerExit(exit,
+					new Handover(this.role, Handover.Outcome.UNKNOWN, exit.successor(),
+							"The role's ACTIVE key changed while this node handed it over; check the role's status"),
+					t);
 			return afterGivingUp(learnt, exit, t);
 		}
 		RoleView.Candidate successor = m.view().candidate(transferring.successorKey()).orElseThrow();
-		long createRevision = m.view().active().map(RoleView.ActiveHolder::createRevision).orElse(transferred.revision());
+		long createRevision = m.view()
+			.active()
+			.map(RoleView.ActiveHolder::createRevision)
+			.orElse(transferred.revision());
 		RoleView view = m.view()
 			.holderWritten(transferred.revision(), createRevision, successor.leaseId(), successor.value())
 			.sessionWritten(ownSessionKey(m), m.lease().serverId(), transferred.revision(), m.lease().leaseId(),
@@ -711,10 +725,11 @@ final class RoleMachine {
 		if (ours && holder.get().leaseId() == m.lease().leaseId()) {
 			return this.candidacy.preempt() ? preemption(active, t) : active;
 		}
-		t.log(Level.WARN, "serverName: " + this.keys.serverName() + " steps down from ACTIVE: its ACTIVE key was "
-				+ (ours ? "overwritten without its lease" : holder.isPresent()
-						? "taken over by serverId " + holder.get().serverId() : "deleted")
-				+ " behind its back");
+		t.log(Level.WARN,
+				"serverName: " + this.keys.serverName() + " steps down from ACTIVE: its ACTIVE key was "
+						+ (ours ? "overwritten without its lease"
+								: holder.isPresent() ? "taken over by serverId " + holder.get().serverId() : "deleted")
+						+ " behind its back");
 		Membership steppedDown = t.publish(m.withRelinquished(relinquish(active)), RoleState.STANDBY,
 				TransitionReason.ACTIVE_KEY_LOST, 0, null);
 		return evaluate(steppedDown, Wait.NONE, t);
@@ -725,8 +740,8 @@ final class RoleMachine {
 	 * ranks above it. One total order (rank, then the session's age and key) and these
 	 * rules keep it from ping-ponging: no preemption on a tie of rank nor when the
 	 * candidates' policies differ; the active has held the role for at least
-	 * {@link #PREEMPT_AFTER}; the standby has stayed eligible, unchanged, for at least
-	 * as long (one that lost the role, or stepped back, starts its wait again).
+	 * {@link #PREEMPT_AFTER}; the standby has stayed eligible, unchanged, for at least as
+	 * long (one that lost the role, or stepped back, starts its wait again).
 	 */
 	private RolePhase preemption(Active active, Transition t) {
 		Membership m = active.membership();
@@ -774,7 +789,8 @@ final class RoleMachine {
 		// a term given up whose key is gone is no one's to remove any more
 		m = m.withRelinquished(Relinquished.NONE);
 		if (m.activeSeen()) {
-			t.log(Level.INFO, "serverName: " + this.keys.serverName() + " start retrying to register as ACTIVE service...");
+			t.log(Level.INFO,
+					"serverName: " + this.keys.serverName() + " start retrying to register as ACTIVE service...");
 			m = t.publish(m.withActiveSeen(false, t.now), RoleState.STANDBY, m.shown().reason(), 0, null);
 		}
 		String own = ownSessionKey(m);
@@ -782,7 +798,8 @@ final class RoleMachine {
 		if (wait instanceof Wait.HoldOff) {
 			if (first && m.registration() == Attempt.DONE
 					&& m.view().successorServerIdExcluding(own, this.candidacy.succession()) != 0) {
-				// We may not compete yet but stand first in line: step to the back so that
+				// We may not compete yet but stand first in line: step to the back so
+				// that
 				// the next candidate takes the role now.
 				t.emit(new RoleEffect.Register(m.lease()));
 				m = m.withRegistration(Attempt.SENT);
@@ -818,9 +835,10 @@ final class RoleMachine {
 			return becomeActive(handed, holder.term(), t);
 		}
 		if (holder.serverId() == m.lease().serverId() && holder.leaseId() != 0) {
-			// Handed to this node under a lease it no longer holds: no one serves under it.
-			return new Standby(cleanUp(m, holder.term(), "which names this node under a lease it no longer holds",
-					t.now), wait);
+			// Handed to this node under a lease it no longer holds: no one serves under
+			// it.
+			return new Standby(
+					cleanUp(m, holder.term(), "which names this node under a lease it no longer holds", t.now), wait);
 		}
 		Membership standby = t.publish(m.withActiveSeen(true, m.activeGoneAt()), RoleState.STANDBY,
 				TransitionReason.ANOTHER_NODE_ACTIVE, holder.serverId(), holder.address());
@@ -832,9 +850,10 @@ final class RoleMachine {
 			// Every claim is leased, so a key without a lease is no live claim; it would
 			// never expire. Wait one TTL, time for a node that served under it to notice.
 			long ttl = m.lease().ttl().toSeconds();
-			t.log(Level.WARN, "The ACTIVE key of role " + this.role + " (term " + holder.term() + ") has no lease"
-					+ (holder.session().isEmpty() ? " and holds no Milvus session" : "")
-					+ ", so it would never expire; removing it in " + ttl + "s unless it changes");
+			t.log(Level.WARN,
+					"The ACTIVE key of role " + this.role + " (term " + holder.term() + ") has no lease"
+							+ (holder.session().isEmpty() ? " and holds no Milvus session" : "")
+							+ ", so it would never expire; removing it in " + ttl + "s unless it changes");
 			standby = cleanUp(standby, holder.term(), "which has no lease", t.now + m.lease().ttl().toNanos());
 		}
 		return new Standby(standby, wait);
@@ -862,7 +881,8 @@ final class RoleMachine {
 		t.log(Level.INFO, "register ACTIVE service successfully, serverName: " + this.keys.serverName() + ", ServerID="
 				+ serverId + ", term=" + term);
 		if (m.shown().state() == RoleState.STANDBY) {
-			t.log(Level.INFO, "serverName: " + this.keys.serverName() + " quit STANDBY mode, this node will become ACTIVE");
+			t.log(Level.INFO,
+					"serverName: " + this.keys.serverName() + " quit STANDBY mode, this node will become ACTIVE");
 		}
 		if (m.activeGoneAt() != 0) {
 			t.emit(new RoleEffect.TookOver(t.now - m.activeGoneAt()));
@@ -911,8 +931,8 @@ final class RoleMachine {
 	}
 
 	private Handover notActive(String why) {
-		return new Handover(this.role, Handover.Outcome.NOT_ACTIVE, 0, "This node is not ACTIVE for " + this.role
-				+ (why.isEmpty() ? "" : "; " + why));
+		return new Handover(this.role, Handover.Outcome.NOT_ACTIVE, 0,
+				"This node is not ACTIVE for " + this.role + (why.isEmpty() ? "" : "; " + why));
 	}
 
 	private static String activeOf(RolePhase phase) {

@@ -10,9 +10,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where one role's election on this node stands. Each phase carries only the data valid
- * in it; {@link RoleMachine} moves from phase to phase. The deadlines a phase carries
- * are readings of the node's monotonic clock; {@link #dueAt()} gives the earliest, at
- * which the role's actor wakes the machine with a {@link RoleInput.Tick}.
+ * in it; {@link RoleMachine} moves from phase to phase. The deadlines a phase carries are
+ * readings of the node's monotonic clock; {@link #dueAt()} gives the earliest, at which
+ * the role's actor wakes the machine with a {@link RoleInput.Tick}.
  *
  * <pre>
  * Idle ──session──▶ Joining ──read──▶ Standby ⇄ Claiming ──won──▶ Active

@@ -18,8 +18,8 @@ import io.github.coordinatorha.election.RoleView.ActiveHolder;
 /**
  * One role's etcd operations, the storage port of its election: register this node's
  * session, read and watch the role's keys, claim, resign and release the ACTIVE key. It
- * knows the keys and the session JSON; its answers are the {@link RoleInput}s the
- * machine takes, and its futures never fail (a failure is an answer too).
+ * knows the keys and the session JSON; its answers are the {@link RoleInput}s the machine
+ * takes, and its futures never fail (a failure is an answer too).
  */
 final class RoleStore {
 
@@ -62,9 +62,9 @@ final class RoleStore {
 	}
 
 	/**
-	 * Creates the ACTIVE key, holding this node's session, under the lease, if it does not
-	 * exist and the epoch of etcd's history is as {@code epoch} found it; otherwise reads
-	 * both.
+	 * Creates the ACTIVE key, holding this node's session, under the lease, if it does
+	 * not exist and the epoch of etcd's history is as {@code epoch} found it; otherwise
+	 * reads both.
 	 */
 	CompletableFuture<RoleInput> claim(SessionLease lease, Epoch epoch) {
 		SessionInfo session = session(lease);
@@ -96,8 +96,9 @@ final class RoleStore {
 		SessionInfo session = session(lease);
 		Txn resign = new Txn(List.of(Compare.modRevision(this.keys.activeKey(), Operator.EQUAL, term)),
 				List.of(new Operation.Delete(this.keys.activeKey()), putSession(lease, session)), List.of());
-		return answer(this.etcd.txn(resign),
-				(result) -> new RoleInput.Resigned(lease, term, result.succeeded(), result.header().revision(), session),
+		return answer(
+				this.etcd.txn(resign), (result) -> new RoleInput.Resigned(lease, term, result.succeeded(),
+						result.header().revision(), session),
 				(failure) -> new RoleInput.ResignFailed(lease, term, failure));
 	}
 
@@ -115,7 +116,8 @@ final class RoleStore {
 				List.of(Compare.modRevision(activeKey, Operator.EQUAL, term),
 						Compare.modRevision(successor.key(), Operator.EQUAL, successor.modRevision()),
 						epoch.unchanged(this.keys.epochKey())),
-				List.of(new Operation.Put(activeKey, successor.value(), successor.leaseId()), putSession(lease, session)),
+				List.of(new Operation.Put(activeKey, successor.value(), successor.leaseId()),
+						putSession(lease, session)),
 				List.of(new Operation.Get(activeKey), new Operation.Get(successor.key())));
 		return answer(this.etcd.txn(transfer),
 				(result) -> new RoleInput.Transferred(lease, term, successor.key(), result.succeeded(),
@@ -166,8 +168,9 @@ final class RoleStore {
 	 * key while it holds the role.
 	 */
 	SessionInfo session(SessionLease lease) {
-		return SessionInfo.of(lease.serverId(), this.keys.serverName(), this.identity.address(),
-				this.identity.version(), lease.leaseId(), this.identity.hostName(), lease.openedAt().toString())
+		return SessionInfo
+			.of(lease.serverId(), this.keys.serverName(), this.identity.address(), this.identity.version(),
+					lease.leaseId(), this.identity.hostName(), lease.openedAt().toString())
 			.with(this.candidacy.protocol(), this.candidacy.succession());
 	}
 
@@ -177,7 +180,8 @@ final class RoleStore {
 
 	private static <T> CompletableFuture<RoleInput> answer(CompletableFuture<T> call, Function<T, RoleInput> success,
 			Function<EtcdFailure, RoleInput> failure) {
-		return call.handle((value, error) -> (error == null) ? success.apply(value) : failure.apply(EtcdFailure.of(error)));
+		return call
+			.handle((value, error) -> (error == null) ? success.apply(value) : failure.apply(EtcdFailure.of(error)));
 	}
 
 }

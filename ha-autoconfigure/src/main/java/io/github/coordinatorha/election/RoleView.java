@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A node's picture of one role's keys in etcd, as an immutable value: the ACTIVE key and
- * the session of every candidate, built from one read and brought up to date by the
- * watch that follows it and by the answers to this node's own writes.
+ * the session of every candidate, built from one read and brought up to date by the watch
+ * that follows it and by the answers to this node's own writes.
  * <p>
  * It names the successor too: when the ACTIVE key is gone, only the candidate whose
  * session was written longest ago competes, so one standby wakes per handover however
@@ -218,8 +218,8 @@ final class RoleView {
 	}
 
 	/**
-	 * The server ID of the candidate that would compete next if {@code sessionKey}'s
-	 * node stepped aside, or {@code 0} if there is none.
+	 * The server ID of the candidate that would compete next if {@code sessionKey}'s node
+	 * stepped aside, or {@code 0} if there is none.
 	 */
 	long successorServerIdExcluding(String sessionKey, Succession succession) {
 		return successorsExcluding(sessionKey, succession).stream().findFirst().map(Candidate::serverId).orElse(0L);

@@ -13,8 +13,8 @@ import io.github.coordinatorha.election.EtcdGateway.Txn;
  * Allocates server IDs from the counter key exactly as Milvus does
  * ({@code session_util.go}: {@code checkIDExist}, {@code getServerIDWithKey}): put "1" if
  * the key is absent, read its value v, compare-and-swap it to v + 1, and use v. The
- * counter holds the next free ID, so Milvus's own nodes and ours can share it. IDs start at
- * 1 and are never handed out twice. Every step is a future on the gateway: nothing
+ * counter holds the next free ID, so Milvus's own nodes and ours can share it. IDs start
+ * at 1 and are never handed out twice. Every step is a future on the gateway: nothing
  * blocks.
  */
 final class ServerIdAllocator {
@@ -42,9 +42,9 @@ final class ServerIdAllocator {
 
 	private CompletableFuture<Long> take(int attempts) {
 		if (attempts == 0) {
-			return CompletableFuture.failedFuture(new EtcdFailure(EtcdFailure.Kind.FAILED, "Could not allocate a server"
-					+ " ID from '" + this.counterKey + "' after " + MAX_ATTEMPTS
-					+ " attempts: too many nodes are starting at once; the node will retry"));
+			return CompletableFuture.failedFuture(new EtcdFailure(EtcdFailure.Kind.FAILED,
+					"Could not allocate a server" + " ID from '" + this.counterKey + "' after " + MAX_ATTEMPTS
+							+ " attempts: too many nodes are starting at once; the node will retry"));
 		}
 		return this.etcd.get(this.counterKey, null).thenCompose((range) -> {
 			List<KeyValue> found = range.keyValues();
@@ -52,10 +52,12 @@ final class ServerIdAllocator {
 				return allocate();
 			}
 			long next = parse(found.get(0).value());
-			Txn swap = new Txn(List.of(Compare.modRevision(this.counterKey, Operator.EQUAL, found.get(0).modRevision())),
+			Txn swap = new Txn(
+					List.of(Compare.modRevision(this.counterKey, Operator.EQUAL, found.get(0).modRevision())),
 					List.of(new Operation.Put(this.counterKey, Long.toString(next + 1), 0)), List.of());
 			return this.etcd.txn(swap)
-				.thenCompose((result) -> result.succeeded() ? CompletableFuture.completedFuture(next) : take(attempts - 1));
+				.thenCompose(
+						(result) -> result.succeeded() ? CompletableFuture.completedFuture(next) : take(attempts - 1));
 		});
 	}
 
@@ -70,9 +72,10 @@ final class ServerIdAllocator {
 		catch (NumberFormatException ex) {
 			// reported below
 		}
-		throw new EtcdFailure(EtcdFailure.Kind.FAILED, "The server ID counter '" + this.counterKey + "' holds '"
-				+ abbreviate(text) + "', not a positive number. Fix: set it to one more than the highest server ID"
-				+ " in use (see the keys under its folder), or point ha.etcd.root-path at a path of your own");
+		throw new EtcdFailure(EtcdFailure.Kind.FAILED,
+				"The server ID counter '" + this.counterKey + "' holds '" + abbreviate(text)
+						+ "', not a positive number. Fix: set it to one more than the highest server ID"
+						+ " in use (see the keys under its folder), or point ha.etcd.root-path at a path of your own");
 	}
 
 	private static String abbreviate(String text) {

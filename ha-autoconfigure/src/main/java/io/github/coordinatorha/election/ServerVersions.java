@@ -49,7 +49,8 @@ final class ServerVersions {
 					+ " fixed in 3." + v[1] + "." + stalledLeader + ")");
 		}
 		if (v[2] < revokedLease) {
-			bugs.add("a keepalive can be acknowledged for a revoked lease (fixed in 3." + v[1] + "." + revokedLease + ")");
+			bugs.add("a keepalive can be acknowledged for a revoked lease (fixed in 3." + v[1] + "." + revokedLease
+					+ ")");
 		}
 		bugs.add("a linearizable read can be stale while the server is paused (fixed in 3." + v[1] + "." + staleRead
 				+ ")");

@@ -8,8 +8,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads and writes {@link SessionInfo}. Keys an operator or a foreign tool changed may
- * hold anything, so reading never throws: a value that is not a session of ours reads
- * as empty.
+ * hold anything, so reading never throws: a value that is not a session of ours reads as
+ * empty.
  */
 final class SessionCodec {
 

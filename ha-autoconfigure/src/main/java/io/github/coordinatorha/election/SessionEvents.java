@@ -12,8 +12,8 @@ interface SessionEvents {
 	void leaseNotFound(SessionLease lease);
 
 	/**
-	 * Another live process holds this node's session key under its own lease: the
-	 * server ID is in use twice.
+	 * Another live process holds this node's session key under its own lease: the server
+	 * ID is in use twice.
 	 */
 	void identityTaken(SessionLease lease, long otherLease);
 

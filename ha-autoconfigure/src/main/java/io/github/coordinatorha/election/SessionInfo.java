@@ -3,8 +3,8 @@ package io.github.coordinatorha.election;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * One node's session in Milvus's JSON shape, so tools that read Milvus sessions can
- * read ours. The same value is written to the ACTIVE key by the node that holds it.
+ * One node's session in Milvus's JSON shape, so tools that read Milvus sessions can read
+ * ours. The same value is written to the ACTIVE key by the node that holds it.
  * {@code RegisteredAt} (when the session's lease was granted), {@code ElectionProtocol},
  * {@code Successor} (the node's successor policy for the role) and {@code Priority} are
  * ours; Milvus's readers ignore fields they do not know.

@@ -93,7 +93,7 @@ final class StaticRole implements RoleHandle {
 		logger.info("Role " + this.name + " is ACTIVE: active-standby is disabled for it");
 		this.publisher.publishActive(new BecameActiveEvent(this.source, this.status), () -> {
 		}, (ex) -> logger.error("A listener of BecameActiveEvent for role " + this.name
-						+ " failed; the role has active-standby disabled, so there is no standby to hand it to", ex));
+				+ " failed; the role has active-standby disabled, so there is no standby to hand it to", ex));
 	}
 
 	@Override

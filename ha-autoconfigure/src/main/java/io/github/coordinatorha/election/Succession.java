@@ -5,9 +5,9 @@ import java.util.Comparator;
 import io.github.coordinatorha.election.RoleView.Candidate;
 
 /**
- * The order in which one role's candidates take it: this node's successor policy for
- * the role and its own priority, which its sessions carry so that every node can rank
- * every candidate the same way.
+ * The order in which one role's candidates take it: this node's successor policy for the
+ * role and its own priority, which its sessions carry so that every node can rank every
+ * candidate the same way.
  *
  * @param policy the policy
  * @param priority this node's priority for the role, for {@link SuccessorPolicy#PRIORITY}

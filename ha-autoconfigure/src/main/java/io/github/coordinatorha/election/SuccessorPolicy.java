@@ -24,9 +24,9 @@ public enum SuccessorPolicy {
 	PRIORITY,
 
 	/**
-	 * The candidate whose session carries the newest version (semantic versioning, as
-	 * in Milvus's session {@code Version}), so that a rolling upgrade hands the role to
-	 * an upgraded node; ties go to the oldest.
+	 * The candidate whose session carries the newest version (semantic versioning, as in
+	 * Milvus's session {@code Version}), so that a rolling upgrade hands the role to an
+	 * upgraded node; ties go to the oldest.
 	 */
 	NEWEST_VERSION;
 

@@ -88,8 +88,8 @@ final class TransitionPublisher {
 	}
 
 	/**
-	 * Completes once every event handed over so far has been published and its
-	 * listeners have returned.
+	 * Completes once every event handed over so far has been published and its listeners
+	 * have returned.
 	 */
 	CompletableFuture<Void> published() {
 		CompletableFuture<Void> published = new CompletableFuture<>();

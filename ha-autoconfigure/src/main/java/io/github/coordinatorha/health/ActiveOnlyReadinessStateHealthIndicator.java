@@ -13,8 +13,8 @@ import org.springframework.boot.health.application.ReadinessStateHealthIndicator
 /**
  * Spring Boot's {@code readinessState} health contributor, which also refuses traffic
  * while this node is STANDBY for any role in active-standby mode, so that a Kubernetes
- * Service or a load balancer sends requests to the active only. Liveness is untouched:
- * a standby is never restarted for being a standby.
+ * Service or a load balancer sends requests to the active only. Liveness is untouched: a
+ * standby is never restarted for being a standby.
  *
  * @since 0.1.0
  */
@@ -24,8 +24,8 @@ public class ActiveOnlyReadinessStateHealthIndicator extends ReadinessStateHealt
 
 	private final List<String> electedRoles;
 
-	public ActiveOnlyReadinessStateHealthIndicator(ApplicationAvailability availability,
-			ActiveStandby activeStandby, List<RoleDefinition> roles) {
+	public ActiveOnlyReadinessStateHealthIndicator(ApplicationAvailability availability, ActiveStandby activeStandby,
+			List<RoleDefinition> roles) {
 		super(availability);
 		this.activeStandby = activeStandby;
 		this.electedRoles = roles.stream().filter(RoleDefinition::activeStandby).map(RoleDefinition::name).toList();

@@ -13,9 +13,9 @@ import org.springframework.boot.health.contributor.Health;
 /**
  * The {@code activeStandby} health component: one detail entry per role with its state,
  * this node's server ID, the active's server ID and address, the term while active, and
- * since when the state holds. A standby is healthy: it is {@code UP}. Only etcd being
- * out of reach while a role needs it makes the component {@code DOWN}, with the reason;
- * the node is then not ACTIVE for any elected role.
+ * since when the state holds. A standby is healthy: it is {@code UP}. Only etcd being out
+ * of reach while a role needs it makes the component {@code DOWN}, with the reason; the
+ * node is then not ACTIVE for any elected role.
  *
  * @since 0.1.0
  */

@@ -48,8 +48,8 @@ final class RoleHealthEndpointGroups implements HealthEndpointGroups, Additional
 	 * Creates the groups.
 	 * @param delegate the groups so far
 	 * @param roles the roles to add a group for
-	 * @param includesRoleReadiness whether a group (by name, empty for the primary)
-	 * names {@code roleReadiness} or one of its children in its includes
+	 * @param includesRoleReadiness whether a group (by name, empty for the primary) names
+	 * {@code roleReadiness} or one of its children in its includes
 	 */
 	RoleHealthEndpointGroups(HealthEndpointGroups delegate, Collection<String> roles,
 			Predicate<String> includesRoleReadiness) {
@@ -138,8 +138,8 @@ final class RoleHealthEndpointGroups implements HealthEndpointGroups, Additional
 	}
 
 	/**
-	 * The group of one role: readiness of the application and of the role. Components
-	 * and details show as in the whole health.
+	 * The group of one role: readiness of the application and of the role. Components and
+	 * details show as in the whole health.
 	 */
 	private record RoleGroup(String role, HealthEndpointGroup primary) implements HealthEndpointGroup {
 

@@ -16,8 +16,8 @@ import org.springframework.integration.leader.event.OnGrantedEvent;
 import org.springframework.integration.leader.event.OnRevokedEvent;
 
 /**
- * Publishes Spring Integration's {@link OnGrantedEvent} and {@link OnRevokedEvent} as
- * our roles change, with a working {@link Context}, so that role-based endpoints
+ * Publishes Spring Integration's {@link OnGrantedEvent} and {@link OnRevokedEvent} as our
+ * roles change, with a working {@link Context}, so that role-based endpoints
  * ({@code @Role}, {@code SmartLifecycleRoleController}) follow this election without code
  * changes. The role name is the same: {@code @Role("rootCoord")}.
  *

@@ -72,8 +72,8 @@ public class ActiveStandbyMetrics implements MeterBinder, ElectionObserver {
 
 	@Override
 	public void activated(String role, Duration sinceWon, boolean succeeded) {
-		record("ha.role.activation", "From winning the role to the end of the activation listeners", sinceWon,
-				"role", role, "outcome", succeeded ? "success" : "failure");
+		record("ha.role.activation", "From winning the role to the end of the activation listeners", sinceWon, "role",
+				role, "outcome", succeeded ? "success" : "failure");
 	}
 
 	@Override

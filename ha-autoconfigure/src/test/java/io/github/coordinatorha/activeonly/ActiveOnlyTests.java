@@ -433,5 +433,4 @@ class ActiveOnlyTests {
 
 	}
 
-
 }

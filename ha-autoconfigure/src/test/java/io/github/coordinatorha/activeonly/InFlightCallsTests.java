@@ -156,8 +156,8 @@ class InFlightCallsTests {
 		assertThat(handover.outcome()).isEqualTo(Handover.Outcome.HANDED_OVER);
 		assertThat(tookOverAfterMillis).as("the standby waited for the bound").isGreaterThanOrEqualTo(1500);
 		assertThat(call.endedAt).as("the call still runs").isNull();
-		assertThat(output).contains("1 @ActiveOnly call(s) of role rootCoord still run after 1500ms;"
-				+ " releasing the role anyway");
+		assertThat(output)
+			.contains("1 @ActiveOnly call(s) of role rootCoord still run after 1500ms;" + " releasing the role anyway");
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)

@@ -64,10 +64,12 @@ class ActiveStandbyAutoConfigurationTests {
 
 	@Test
 	void runWithEndpointsButNoRoleInActiveStandbyModeWarnsThatEtcdIsNotUsed(CapturedOutput output) {
-		this.contextRunner.withPropertyValues("ha.etcd.endpoints=http://127.0.0.1:1", "rootCoord.activeStandby.enabled=false")
+		this.contextRunner
+			.withPropertyValues("ha.etcd.endpoints=http://127.0.0.1:1", "rootCoord.activeStandby.enabled=false")
 			.run((context) -> assertThat(context).hasNotFailed());
-		assertThat(output).contains("ha.etcd.endpoints is set (http://127.0.0.1:1), but no role runs in active-standby"
-				+ " mode: this node does not use etcd and serves every role (rootCoord) on its own")
+		assertThat(output)
+			.contains("ha.etcd.endpoints is set (http://127.0.0.1:1), but no role runs in active-standby"
+					+ " mode: this node does not use etcd and serves every role (rootCoord) on its own")
 			.contains("set rootCoord.activeStandby.enabled=true");
 	}
 

@@ -43,9 +43,11 @@ class ActiveStandbyRuntimeHintsTests {
 			DefaultGenerationContext generation = new DefaultGenerationContext(
 					new ClassNameGenerator(ClassName.get("com.example", "Application")), new InMemoryGeneratedFiles());
 			new ApplicationContextAotGenerator().processAheadOfTime(context, generation);
-			assertThat(RuntimeHintsPredicates.reflection().onType(Compactor.class)).accepts(generation.getRuntimeHints());
+			assertThat(RuntimeHintsPredicates.reflection().onType(Compactor.class))
+				.accepts(generation.getRuntimeHints());
 			assertThat(RuntimeHintsPredicates.reflection()
-				.onType(TypeReference.of(ActiveStandbyRuntimeHints.SESSION_INFO))).accepts(generation.getRuntimeHints());
+				.onType(TypeReference.of(ActiveStandbyRuntimeHints.SESSION_INFO)))
+				.accepts(generation.getRuntimeHints());
 		}
 	}
 

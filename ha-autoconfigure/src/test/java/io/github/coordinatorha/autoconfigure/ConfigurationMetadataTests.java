@@ -22,8 +22,8 @@ class ConfigurationMetadataTests {
 			List<Map<String, Object>> properties = (List<Map<String, Object>>) metadata.get("properties");
 			List<String> names = properties.stream().map((property) -> (String) property.get("name")).toList();
 			assertThat(names).contains("ha.etcd.endpoints", "ha.etcd.root-path", "ha.etcd.meta-sub-path",
-					"ha.etcd.request-timeout", "ha.session.ttl", "ha.session.address", "ha.session.on-loss",
-					"ha.roles", "ha.health.readiness.standby-not-ready", "root-coord.active-standby.enabled",
+					"ha.etcd.request-timeout", "ha.session.ttl", "ha.session.address", "ha.session.on-loss", "ha.roles",
+					"ha.health.readiness.standby-not-ready", "root-coord.active-standby.enabled",
 					"root-coord.enable-active-standby", "query-coord.active-standby.enabled",
 					"data-coord.enable-active-standby");
 			assertThat(properties).filteredOn((property) -> ((String) property.get("name")).startsWith("ha."))

@@ -20,12 +20,13 @@ class ConfigurationMetadataTextTests {
 		try (InputStream json = getClass().getResourceAsStream("/" + PropertySpellings.METADATA)) {
 			Map<String, Object> metadata = JsonMapper.builder().build().readValue(json, Map.class);
 			List<Map<String, Object>> properties = (List<Map<String, Object>>) metadata.get("properties");
-			assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
-				.as((String) property.get("name"))
-				.doesNotContain("{@"));
+			assertThat(properties).allSatisfy(
+					(property) -> assertThat((String) property.get("description")).as((String) property.get("name"))
+						.doesNotContain("{@"));
 			assertThat(properties).filteredOn((property) -> property.get("name").equals("ha.etcd.endpoints"))
 				.singleElement()
-				.satisfies((property) -> assertThat(property.get("defaultValue")).isEqualTo(List.of("http://localhost:2379")));
+				.satisfies((property) -> assertThat(property.get("defaultValue"))
+					.isEqualTo(List.of("http://localhost:2379")));
 		}
 	}
 

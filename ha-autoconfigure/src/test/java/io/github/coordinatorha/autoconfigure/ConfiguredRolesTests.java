@@ -123,7 +123,8 @@ class ConfiguredRolesTests {
 				.from(new MockEnvironment().withProperty("ha.roles[index-coord].activeStandby.enabled", "true")))
 			.withMessageContaining("letters and digits");
 		assertThatExceptionOfType(InvalidHaConfigurationException.class)
-			.isThrownBy(() -> ConfiguredRoles.from(new MockEnvironment().withProperty("ha.roles.id.activeStandby.enabled", "true")))
+			.isThrownBy(() -> ConfiguredRoles
+				.from(new MockEnvironment().withProperty("ha.roles.id.activeStandby.enabled", "true")))
 			.withMessageContaining("server ID counter");
 	}
 
@@ -134,9 +135,8 @@ class ConfiguredRolesTests {
 				.from(new MockEnvironment().withProperty("streamCoord.activeStandby.enabled", "true")))
 			.withMessageContaining("streamCoord.activeStandby.enabled")
 			.withMessageContaining("ha.roles.streamCoord");
-		assertThatExceptionOfType(InvalidHaConfigurationException.class)
-			.isThrownBy(() -> ConfiguredRoles
-				.from(new MockEnvironment().withProperty("indexCoord.enableActiveStandby", "true")));
+		assertThatExceptionOfType(InvalidHaConfigurationException.class).isThrownBy(() -> ConfiguredRoles
+			.from(new MockEnvironment().withProperty("indexCoord.enableActiveStandby", "true")));
 	}
 
 	/**

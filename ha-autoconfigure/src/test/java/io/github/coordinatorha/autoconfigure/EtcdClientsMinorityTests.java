@@ -22,9 +22,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The starter's etcd client on a three-member etcd with one member cut off from the
- * majority while clients still reach it: that member answers every call with "no
- * leader", and round robin sends it every third call. A session opens with four calls in
- * a row (a txn, a get, a txn and a lease grant, as {@code ServerIdAllocator} and
+ * majority while clients still reach it: that member answers every call with "no leader",
+ * and round robin sends it every third call. A session opens with four calls in a row (a
+ * txn, a get, a txn and a lease grant, as {@code ServerIdAllocator} and
  * {@code NodeSession} make them), so without a retry on another member every opening
  * reaches the cut-off member once and fails.
  */

@@ -28,9 +28,10 @@ class EtcdConnectionDetailsTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ActiveStandbyAutoConfiguration.class))
-		.withPropertyValues("rootCoord.activeStandby.enabled=true", "ha.session.ttl=2s",
-				"ha.etcd.request-timeout=1s", "ha.etcd.root-path=details-" + System.nanoTime(),
-				// nothing listens here: only the bean's endpoints can make the node ACTIVE
+		.withPropertyValues("rootCoord.activeStandby.enabled=true", "ha.session.ttl=2s", "ha.etcd.request-timeout=1s",
+				"ha.etcd.root-path=details-" + System.nanoTime(),
+				// nothing listens here: only the bean's endpoints can make the node
+				// ACTIVE
 				"ha.etcd.endpoints=http://127.0.0.1:" + Ports.free());
 
 	@Test
@@ -44,10 +45,10 @@ class EtcdConnectionDetailsTests {
 
 	@Test
 	void withoutABeanThePropertiesAreTheConnectionDetails() {
-		this.contextRunner.run((context) -> assertThat(context.getBean(EtcdConnectionDetails.class).getEndpoints())
-			.singleElement()
-			.asString()
-			.startsWith("http://127.0.0.1:"));
+		this.contextRunner
+			.run((context) -> assertThat(context.getBean(EtcdConnectionDetails.class).getEndpoints()).singleElement()
+				.asString()
+				.startsWith("http://127.0.0.1:"));
 	}
 
 	@Test

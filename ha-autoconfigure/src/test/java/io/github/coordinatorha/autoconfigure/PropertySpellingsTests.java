@@ -46,8 +46,8 @@ class PropertySpellingsTests {
 
 	@Test
 	void theMilvusVariableWithoutOneUnderscoreFailsNamingTheVariableThatBinds() {
-		assertFails(ConfiguredRolesTests.environment(Map.of("ROOTCOORD_ENABLE_ACTIVE_STANDBY", "true")), "ROOTCOORD_ENABLE_ACTIVE_STANDBY",
-				"Did you mean ROOT_COORD_ENABLE_ACTIVE_STANDBY?");
+		assertFails(ConfiguredRolesTests.environment(Map.of("ROOTCOORD_ENABLE_ACTIVE_STANDBY", "true")),
+				"ROOTCOORD_ENABLE_ACTIVE_STANDBY", "Did you mean ROOT_COORD_ENABLE_ACTIVE_STANDBY?");
 		assertFails(ConfiguredRolesTests.environment(Map.of("QUERYCOORD_ACTIVE_STANDBY_ENABLED", "true")),
 				"QUERYCOORD_ACTIVE_STANDBY_ENABLED", "Did you mean QUERYCOORD_ACTIVESTANDBY_ENABLED?");
 	}
@@ -93,8 +93,8 @@ class PropertySpellingsTests {
 			.contains("ha.etcd.endpoints would keep its default");
 		assertFails(new MockEnvironment().withProperty("ha.sesion.ttl", "2s"), "ha.sesion.ttl",
 				"Did you mean ha.session.ttl?");
-		assertFails(ConfiguredRolesTests.environment(Map.of("HA_ETCD_ENDPOINT", "http://etcd:2379")), "HA_ETCD_ENDPOINT",
-				"Did you mean HA_ETCD_ENDPOINTS?");
+		assertFails(ConfiguredRolesTests.environment(Map.of("HA_ETCD_ENDPOINT", "http://etcd:2379")),
+				"HA_ETCD_ENDPOINT", "Did you mean HA_ETCD_ENDPOINTS?");
 	}
 
 	@Test
@@ -109,9 +109,9 @@ class PropertySpellingsTests {
 			.withProperty("ha.etcd.meta-sub-path", "meta")
 			.withProperty("ha.session.ttl", "2s")
 			.withProperty("ha.health.readiness.standby-not-ready", "true"));
-		assertPasses(ConfiguredRolesTests.environment(Map.of("ROOT_COORD_ENABLE_ACTIVE_STANDBY", "true", "QUERYCOORD_ACTIVESTANDBY_ENABLED",
-				"true", "DATACOORD_ENABLEACTIVESTANDBY", "false", "HA_ETCD_ENDPOINTS_0", "http://etcd-0:2379",
-				"HA_SESSION_TTL", "2s")));
+		assertPasses(ConfiguredRolesTests.environment(Map.of("ROOT_COORD_ENABLE_ACTIVE_STANDBY", "true",
+				"QUERYCOORD_ACTIVESTANDBY_ENABLED", "true", "DATACOORD_ENABLEACTIVESTANDBY", "false",
+				"HA_ETCD_ENDPOINTS_0", "http://etcd-0:2379", "HA_SESSION_TTL", "2s")));
 	}
 
 	@Test
@@ -130,8 +130,9 @@ class PropertySpellingsTests {
 
 	@Test
 	void theFailureReportNamesTheKeyAndTheSpellingMeant(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
-			.run("--rootCoord.activeStandby.enable=true"))
+		assertThatException()
+			.isThrownBy(() -> new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+				.run("--rootCoord.activeStandby.enable=true"))
 			.havingRootCause()
 			.isInstanceOf(InvalidHaConfigurationException.class);
 		assertThat(output).contains("APPLICATION FAILED TO START")

@@ -26,11 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>
  * How the table is read: a row documents every property named in backticks in its first
  * column, and the aliases its last column names as "spelling `...`" (Milvus's), all with
- * the row's default. A name with no dot in the first column stands for the
- * first segment of the row's names ("`rootCoord.activeStandby.enabled` (also
- * `queryCoord`, `dataCoord`)"); a segment in angle brackets stands for map keys
- * (`ha.roles.<name>...` documents `ha.roles`). The default column is a value in
- * backticks when the metadata has a default, and otherwise blank or a sentence.
+ * the row's default. A name with no dot in the first column stands for the first segment
+ * of the row's names ("`rootCoord.activeStandby.enabled` (also `queryCoord`,
+ * `dataCoord`)"); a segment in angle brackets stands for map keys (`ha.roles.<name>...`
+ * documents `ha.roles`). The default column is a value in backticks when the metadata has
+ * a default, and otherwise blank or a sentence.
  */
 class ReadmeConfigurationTableTests {
 
@@ -67,7 +67,8 @@ class ReadmeConfigurationTableTests {
 					.isFalse();
 			}
 			else {
-				assertThat(documented).as("README's default of %s", name).isEqualTo("`" + render(metadataDefault) + "`");
+				assertThat(documented).as("README's default of %s", name)
+					.isEqualTo("`" + render(metadataDefault) + "`");
 			}
 		}
 	}

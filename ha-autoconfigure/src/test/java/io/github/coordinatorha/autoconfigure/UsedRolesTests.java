@@ -28,25 +28,29 @@ class UsedRolesTests {
 	@Test
 	void anActiveOnlyMethodMakesItsRoleAppear() {
 		this.contextRunner.withBean(Compactor.class)
-			.run((context) -> assertThat(context.getBean(ActiveStandby.class).statuses()).containsOnlyKeys("queryCoord"));
+			.run((context) -> assertThat(context.getBean(ActiveStandby.class).statuses())
+				.containsOnlyKeys("queryCoord"));
 	}
 
 	@Test
 	void aRoleBoundBeanMakesItsRoleAppear() {
 		this.contextRunner.withBean(Consumer.class)
-			.run((context) -> assertThat(context.getBean(ActiveStandby.class).statuses()).containsOnlyKeys("dataCoord"));
+			.run((context) -> assertThat(context.getBean(ActiveStandby.class).statuses())
+				.containsOnlyKeys("dataCoord"));
 	}
 
 	@Test
 	void aListenerWhoseConditionNamesTheRoleMakesItAppear() {
 		this.contextRunner.withBean(Switch.class)
-			.run((context) -> assertThat(context.getBean(ActiveStandby.class).statuses()).containsOnlyKeys("rootCoord"));
+			.run((context) -> assertThat(context.getBean(ActiveStandby.class).statuses())
+				.containsOnlyKeys("rootCoord"));
 	}
 
 	@Test
 	void aSpringIntegrationRoleOnABeanMethodMakesItAppear() {
 		this.contextRunner.withUserConfiguration(Endpoints.class)
-			.run((context) -> assertThat(context.getBean(ActiveStandby.class).statuses()).containsOnlyKeys("dataCoord"));
+			.run((context) -> assertThat(context.getBean(ActiveStandby.class).statuses())
+				.containsOnlyKeys("dataCoord"));
 	}
 
 	@Test

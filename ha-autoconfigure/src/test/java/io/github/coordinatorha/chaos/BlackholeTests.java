@@ -63,7 +63,9 @@ class BlackholeTests {
 		long healedAt = System.nanoTime();
 		this.cluster.heal(active);
 		List<Streams> after = sample(member, Duration.ofSeconds(10));
-		List<String[]> threads = this.cluster.journal(active).lines().stream()
+		List<String[]> threads = this.cluster.journal(active)
+			.lines()
+			.stream()
 			.filter((line) -> line[0].equals("TH"))
 			.toList();
 		LongSummaryStatistics threadsBefore = threads(threads, restingFrom, blackholedAt, 1);
@@ -88,8 +90,8 @@ class BlackholeTests {
 			.isLessThanOrEqualTo(electionBefore.getMax());
 		assertThat(threadsDuring.getMax()).as("every thread of the active during the blackhole")
 			.isLessThanOrEqualTo(threadsBefore.getMax() + 4);
-		for (ToLongFunction<Streams> gauge : List.<ToLongFunction<Streams>>of(Streams::watchStreams,
-				Streams::watchRpcs, Streams::keepAliveRpcs)) {
+		for (ToLongFunction<Streams> gauge : List.<ToLongFunction<Streams>>of(Streams::watchStreams, Streams::watchRpcs,
+				Streams::keepAliveRpcs)) {
 			long baseline = max(before, gauge);
 			assertThat(max(during, gauge)).as("an etcd stream gauge during the blackhole")
 				.isLessThanOrEqualTo(baseline + 2);
@@ -105,11 +107,14 @@ class BlackholeTests {
 	private static List<Streams> sample(EtcdMember member, Duration window) {
 		List<Streams> samples = new ArrayList<>();
 		long start = System.nanoTime();
-		await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).atMost(window.plusSeconds(10)).until(() -> {
-			samples.add(new Streams(EtcdProbe.gauge(member, "etcd_debugging_mvcc_watch_stream_total"),
-					EtcdProbe.openStreams(member, "Watch"), EtcdProbe.openStreams(member, "LeaseKeepAlive")));
-			return System.nanoTime() - start >= window.toNanos();
-		});
+		await().pollDelay(Duration.ZERO)
+			.pollInterval(Duration.ofMillis(500))
+			.atMost(window.plusSeconds(10))
+			.until(() -> {
+				samples.add(new Streams(EtcdProbe.gauge(member, "etcd_debugging_mvcc_watch_stream_total"),
+						EtcdProbe.openStreams(member, "Watch"), EtcdProbe.openStreams(member, "LeaseKeepAlive")));
+				return System.nanoTime() - start >= window.toNanos();
+			});
 		return samples;
 	}
 

@@ -133,23 +133,22 @@ final class ChaosCluster implements AutoCloseable {
 		slot.journal = this.home.resolve(name + ".journal");
 		slot.control = this.home.resolve(name + ".control");
 		String endpoints = slot.proxies.stream().map((p) -> p.endpoint("http")).collect(Collectors.joining(","));
-		List<String> command = new ArrayList<>(List.of(NodeProcess.javaExecutable(), "-Xmx128m", "-XX:+UseSerialGC",
-				"-XX:TieredStopAtLevel=1"));
+		List<String> command = new ArrayList<>(
+				List.of(NodeProcess.javaExecutable(), "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
 		command.addAll(jvmOptions);
-		command.addAll(List.of("-cp", classPath(), this.mainClass.getName(),
-				"--ha.etcd.endpoints=" + endpoints, "--ha.session.ttl=" + this.ttl.toSeconds() + "s",
-				"--ha.etcd.request-timeout=1s", "--ha.etcd.root-path=" + this.rootPath,
-				"--rootCoord.activeStandby.enabled=true", "--spring.main.banner-mode=off",
-				"--chaos.journal=" + slot.journal, "--chaos.counter-key=" + this.rootPath + "/" + COUNTER,
-				"--chaos.control=" + slot.control));
+		command.addAll(List.of("-cp", classPath(), this.mainClass.getName(), "--ha.etcd.endpoints=" + endpoints,
+				"--ha.session.ttl=" + this.ttl.toSeconds() + "s", "--ha.etcd.request-timeout=1s",
+				"--ha.etcd.root-path=" + this.rootPath, "--rootCoord.activeStandby.enabled=true",
+				"--spring.main.banner-mode=off", "--chaos.journal=" + slot.journal,
+				"--chaos.counter-key=" + this.rootPath + "/" + COUNTER, "--chaos.control=" + slot.control));
 		command.addAll(List.of(extraArgs));
 		slot.process = NodeProcess.start(name, command, this.home.resolve(name + ".log"));
 		slot.process.awaitLine("Started " + this.mainClass.getSimpleName(), Duration.ofSeconds(60));
 	}
 
 	/**
-	 * Starts a new run of each node at once, and waits until all have started: JVMs
-	 * start faster side by side than one after another.
+	 * Starts a new run of each node at once, and waits until all have started: JVMs start
+	 * faster side by side than one after another.
 	 * @param extraArgs further arguments for every node
 	 */
 	void startTogether(List<Integer> indexes, String... extraArgs) {
@@ -338,7 +337,8 @@ final class ChaosCluster implements AutoCloseable {
 	 * The value of the server ID counter now.
 	 */
 	long serverIdCounter() {
-		return Long.parseLong(this.etcd.etcdctl("get", "--print-value-only", this.rootPath + "/meta/session/id").strip());
+		return Long
+			.parseLong(this.etcd.etcdctl("get", "--print-value-only", this.rootPath + "/meta/session/id").strip());
 	}
 
 	boolean logged(int index, String regex) {

@@ -63,16 +63,21 @@ class ChaosRunTests {
 			}
 			result = cluster.check();
 		}
-		String summary = String.format("chaos: cycles=%d faults=%s overlaps=%d lostWrites=%d repeatedOrBackwards=%d"
-				+ " activeIntervals=%d acknowledgedWrites=%d refusedWrites=%d unknownWrites=%d"
-				+ " longestFailover=%dms longestTimeWithoutActive=%dms duration=%ds", cycles, injected,
-				result.overlaps(), result.lostWrites(), result.repeatedOrBackwards(), result.intervals(),
-				result.acknowledgedWrites(), result.refusedWrites(), result.unknownWrites(), longestFailover / 1_000_000,
-				result.longestGapMillis(), (System.nanoTime() - started) / 1_000_000_000);
+		String summary = String.format(
+				"chaos: cycles=%d faults=%s overlaps=%d lostWrites=%d repeatedOrBackwards=%d"
+						+ " activeIntervals=%d acknowledgedWrites=%d refusedWrites=%d unknownWrites=%d"
+						+ " longestFailover=%dms longestTimeWithoutActive=%dms duration=%ds",
+				cycles, injected, result.overlaps(), result.lostWrites(), result.repeatedOrBackwards(),
+				result.intervals(), result.acknowledgedWrites(), result.refusedWrites(), result.unknownWrites(),
+				longestFailover / 1_000_000, result.longestGapMillis(), (System.nanoTime() - started) / 1_000_000_000);
 		StringBuilder byFault = new StringBuilder("chaos: failover ms by fault (median/max):");
 		failovers.forEach((fault, millis) -> {
 			List<Long> sorted = millis.stream().sorted().toList();
-			byFault.append(' ').append(fault).append('=').append(sorted.get(sorted.size() / 2)).append('/')
+			byFault.append(' ')
+				.append(fault)
+				.append('=')
+				.append(sorted.get(sorted.size() / 2))
+				.append('/')
 				.append(sorted.get(sorted.size() - 1));
 		});
 		System.out.println(summary);

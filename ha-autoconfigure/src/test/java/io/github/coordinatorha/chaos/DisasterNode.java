@@ -59,8 +59,8 @@ public class DisasterNode {
 
 	@Bean
 	SlowActivation slowActivation(Journal journal, Environment environment) {
-		return new SlowActivation(journal, environment.getProperty("chaos.activation-delay", Duration.class,
-				Duration.ZERO));
+		return new SlowActivation(journal,
+				environment.getProperty("chaos.activation-delay", Duration.class, Duration.ZERO));
 	}
 
 	@Bean
@@ -78,8 +78,8 @@ public class DisasterNode {
 	@Bean
 	@ConditionalOnProperty("chaos.fenced-store")
 	FencedStoreWriter fencedStoreWriter(ActiveStandby activeStandby, Journal journal, Environment environment) {
-		return new FencedStoreWriter(activeStandby, new FencedFile(Path.of(environment.getRequiredProperty(
-				"chaos.fenced-store"))), journal, ROLE);
+		return new FencedStoreWriter(activeStandby,
+				new FencedFile(Path.of(environment.getRequiredProperty("chaos.fenced-store"))), journal, ROLE);
 	}
 
 	@Bean

@@ -70,8 +70,7 @@ class EtcdFaultTests {
 		etcd.cluster().member(1).kill();
 		await().atMost(TTL.multipliedBy(2)).until(() -> !this.cluster.journal(active).isActive());
 		long steppedDownAt = this.cluster.journal(active).first("S", lostAt).getAsLong();
-		assertThat(steppedDownAt - lostAt).as("step-down after quorum loss, ns")
-			.isLessThan(TTL.toNanos());
+		assertThat(steppedDownAt - lostAt).as("step-down after quorum loss, ns").isLessThan(TTL.toNanos());
 		// keep quorum lost for two TTLs: the fault itself
 		await().pollDelay(Duration.ZERO)
 			.atMost(TTL.multipliedBy(3))
@@ -94,12 +93,16 @@ class EtcdFaultTests {
 		etcd.cluster().startAll();
 		this.cluster.awaitOneActive(Duration.ofSeconds(30));
 		await().atMost(Duration.ofSeconds(15)).until(() -> this.cluster.sessions().size() == 2);
-		// a node whose lease outlived the restart keeps its server ID; one whose session was
-		// lost comes back with a new one: never an ID twice, and the counter above them all
+		// a node whose lease outlived the restart keeps its server ID; one whose session
+		// was
+		// lost comes back with a new one: never an ID twice, and the counter above them
+		// all
 		List<Long> ids = this.cluster.sessions().stream().map((key) -> Long.parseLong(key.substring(10))).toList();
-		assertThat(ids).doesNotHaveDuplicates().allSatisfy((id) -> assertThat(id).isLessThan(this.cluster.serverIdCounter()));
+		assertThat(ids).doesNotHaveDuplicates()
+			.allSatisfy((id) -> assertThat(id).isLessThan(this.cluster.serverIdCounter()));
 		assertThat(this.cluster.journal(0).first("A", stoppedAt).isPresent()
-				|| this.cluster.journal(1).first("A", stoppedAt).isPresent()).isTrue();
+				|| this.cluster.journal(1).first("A", stoppedAt).isPresent())
+			.isTrue();
 		assertInvariant();
 	}
 
@@ -110,7 +113,8 @@ class EtcdFaultTests {
 		this.cluster.awaitOneActive(Duration.ofSeconds(30));
 		await().atMost(Duration.ofSeconds(15)).until(() -> this.cluster.sessions().size() == 2);
 		assertThat(this.cluster.sessions()).containsExactly("rootcoord-1", "rootcoord-2");
-		// a lost session comes back with a new server ID from the new counter, which holds
+		// a lost session comes back with a new server ID from the new counter, which
+		// holds
 		// the next free ID as Milvus's does: a new node gets a fresh one
 		assertThat(this.cluster.serverIdCounter()).isEqualTo(3);
 		this.cluster.start(2);

@@ -115,7 +115,8 @@ final class EtcdProbe implements AutoCloseable {
 
 	/**
 	 * The gRPC streams of a method that a member has open now: those started less those
-	 * ended, from {@code grpc_server_started_total} and {@code grpc_server_handled_total}.
+	 * ended, from {@code grpc_server_started_total} and
+	 * {@code grpc_server_handled_total}.
 	 * @param method for example {@code Watch} or {@code LeaseKeepAlive}
 	 */
 	static long openStreams(EtcdMember member, String method) {

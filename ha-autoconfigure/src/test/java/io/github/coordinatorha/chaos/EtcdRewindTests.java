@@ -22,20 +22,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * etcd's history rewound under live node processes: etcd wiped while two nodes are
- * frozen (issue 12's reproduction), restored from an older snapshot, and wiped while
- * every node restarts, so that only a fenced store outside etcd remembers. Each test
- * starts a one-member etcd of its own that has restarted once, as every cluster that has
- * run for a while has: its raft term is past the first, and a wiped or restored etcd,
- * started with the same flags, has the same cluster ID but starts its revisions and raft
- * terms again from the beginning.
+ * etcd's history rewound under live node processes: etcd wiped while two nodes are frozen
+ * (issue 12's reproduction), restored from an older snapshot, and wiped while every node
+ * restarts, so that only a fenced store outside etcd remembers. Each test starts a
+ * one-member etcd of its own that has restarted once, as every cluster that has run for a
+ * while has: its raft term is past the first, and a wiped or restored etcd, started with
+ * the same flags, has the same cluster ID but starts its revisions and raft terms again
+ * from the beginning.
  */
 class EtcdRewindTests {
 
 	private static final Duration TTL = ChaosCluster.TTL;
 
 	/**
-	 * Keepalives that fail are logged at DEBUG: the node logs show why a session was lost.
+	 * Keepalives that fail are logged at DEBUG: the node logs show why a session was
+	 * lost.
 	 */
 	private static final String DEBUG_SESSION = "--logging.level.io.github.coordinatorha.election.NodeSession=DEBUG";
 
@@ -79,7 +80,8 @@ class EtcdRewindTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.cluster.sessions().size() == 2);
 		List<String> idsBefore = this.cluster.sessions();
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.cluster.journal(active).hasWrites());
-		// the application goes on writing: etcd's history grows far past the term's revision
+		// the application goes on writing: etcd's history grows far past the term's
+		// revision
 		this.probe.advanceHistory(this.cluster.rootPath() + "/app/", 2000);
 		// the nodes see how far the history went in their keepalives' answers
 		EtcdProbe.awaitKeepalives(this.etcd, 6);
@@ -124,28 +126,30 @@ class EtcdRewindTests {
 			.flatMap((node) -> writesInTheNewHistory(node, resumedAt).stream())
 			.toList();
 		long epoch = epoch();
-		Figures.report("wipe under two frozen nodes",
-				"ids before=" + idsBefore + " while frozen=" + idsWhileFrozen + " after=" + idsAfter + " (nodes "
-						+ nodeIds + ", counter " + this.cluster.serverIdCounter() + "); revision before=" + revisionBefore
-						+ "; tokens: before=" + describe(tokenBefore) + " first after the wipe=" + describe(firstTokenAfter)
-						+ " at rest=" + describe(tokenAtRest) + " (active at rest " + activeAtRest + "); epoch=" + epoch
-						+ "; writes of the old terms acknowledged after the resume=" + staleWrites.size() + " "
-						+ staleWrites.stream().limit(3).toList() + "; settled=" + settled + ", quiet "
-						+ quietAfterMillis + "ms after the resume; changes under meta/ at rest=" + changesAtRest
-						+ " in 6s (" + changesAtRest * 10 + "/min); took " + (System.nanoTime() - startedAt) / 1_000_000
-						+ "ms");
+		Figures.report("wipe under two frozen nodes", "ids before=" + idsBefore + " while frozen=" + idsWhileFrozen
+				+ " after=" + idsAfter + " (nodes " + nodeIds + ", counter " + this.cluster.serverIdCounter()
+				+ "); revision before=" + revisionBefore + "; tokens: before=" + describe(tokenBefore)
+				+ " first after the wipe=" + describe(firstTokenAfter) + " at rest=" + describe(tokenAtRest)
+				+ " (active at rest " + activeAtRest + "); epoch=" + epoch
+				+ "; writes of the old terms acknowledged after the resume=" + staleWrites.size() + " "
+				+ staleWrites.stream().limit(3).toList() + "; settled=" + settled + ", quiet " + quietAfterMillis
+				+ "ms after the resume; changes under meta/ at rest=" + changesAtRest + " in 6s (" + changesAtRest * 10
+				+ "/min); took " + (System.nanoTime() - startedAt) / 1_000_000 + "ms");
 
 		SoftAssertions softly = new SoftAssertions();
 		softly.assertThat(idsBefore).containsExactly("rootcoord-1", "rootcoord-2");
 		softly.assertThat(idsAfter).as("live sessions after the resume").hasSize(3).doesNotHaveDuplicates();
 		softly.assertThat(nodeIds).as("each node's server ID").doesNotHaveDuplicates();
-		softly.assertThat(idsAfter).as("sessions are the nodes' own")
+		softly.assertThat(idsAfter)
+			.as("sessions are the nodes' own")
 			.containsExactlyInAnyOrderElementsOf(nodeIds.stream().map((id) -> "rootcoord-" + id).toList());
 		softly.assertThat(activeAtRest).as("nodes ACTIVE at rest").hasSize(1);
 		softly.assertThat(changesAtRest).as("election writes at rest in 6 s").isLessThanOrEqualTo(1);
-		softly.assertThat(staleWrites).as("guarded writes of a term of the old history acknowledged in the new one")
+		softly.assertThat(staleWrites)
+			.as("guarded writes of a term of the old history acknowledged in the new one")
 			.isEmpty();
-		softly.assertThat(tokenAtRest).as("the token at rest against the token before the wipe")
+		softly.assertThat(tokenAtRest)
+			.as("the token at rest against the token before the wipe")
 			.isGreaterThan(tokenBefore);
 		softly.assertThat(epoch).as("the epoch raised by a node that lived through the wipe").isPositive();
 		softly.assertAll();
@@ -192,17 +196,18 @@ class EtcdRewindTests {
 		long epoch = epoch();
 		Figures.report("restore from an older snapshot",
 				"tokens: in the snapshot=" + describe(tokenInSnapshot) + " before the restore=" + describe(tokenBefore)
-						+ " first acknowledged after=" + (firstTokenAfter.isPresent() ? describe(firstTokenAfter.getAsLong())
-								: "none")
-						+ " at rest=" + describe(tokenAtRest) + " (active at rest " + activeAtRest
+						+ " first acknowledged after="
+						+ (firstTokenAfter.isPresent() ? describe(firstTokenAfter.getAsLong()) : "none") + " at rest="
+						+ describe(tokenAtRest) + " (active at rest " + activeAtRest
 						+ "); distinct tokens acknowledged after=" + tokensAfter.stream().map(this::describe).toList()
 						+ "; revision before=" + revisionBefore + "; epoch=" + epoch + "; sessions="
-						+ this.cluster.sessions() + " (counter " + this.cluster.serverIdCounter() + "); settled=" + settled
-						+ ", quiet " + quietAfterMillis + "ms after the restore; changes under meta/ at rest="
+						+ this.cluster.sessions() + " (counter " + this.cluster.serverIdCounter() + "); settled="
+						+ settled + ", quiet " + quietAfterMillis + "ms after the restore; changes under meta/ at rest="
 						+ changesAtRest + " in 5s; took " + (System.nanoTime() - startedAt) / 1_000_000 + "ms");
 
 		SoftAssertions softly = new SoftAssertions();
-		softly.assertThat(tokensAfter).as("every token acknowledged after the restore, against the token before")
+		softly.assertThat(tokensAfter)
+			.as("every token acknowledged after the restore, against the token before")
 			.isNotEmpty()
 			.allSatisfy((token) -> assertThat(token).isGreaterThan(tokenBefore));
 		softly.assertThat(activeAtRest).as("nodes ACTIVE at rest").hasSize(1);
@@ -222,7 +227,8 @@ class EtcdRewindTests {
 		int first = this.cluster.awaitOneActive(Duration.ofSeconds(30));
 		int second = 1 - first;
 		this.probe.advanceHistory(this.cluster.rootPath() + "/app/", 2000);
-		// a term won late in the history: its token is far above the first terms of a new one
+		// a term won late in the history: its token is far above the first terms of a new
+		// one
 		this.cluster.terminate(first);
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.cluster.journal(second).isActive());
 		await().atMost(Duration.ofSeconds(10)).until(() -> !storeWrites(second, "FA").isEmpty());
@@ -234,29 +240,34 @@ class EtcdRewindTests {
 		long wipedAt = System.nanoTime();
 		this.cluster.startTogether(List.of(0, 1), store);
 		await().atMost(Duration.ofSeconds(45))
-			.until(() -> IntStream.range(0, 2).anyMatch((node) -> storeWrites(node, "FA").stream()
-				.anyMatch((write) -> Long.parseLong(write[1]) > tokenBefore)));
-		List<String[]> refused = IntStream.range(0, 2).boxed().flatMap((node) -> storeWrites(node, "FR").stream())
+			.until(() -> IntStream.range(0, 2)
+				.anyMatch((node) -> storeWrites(node, "FA").stream()
+					.anyMatch((write) -> Long.parseLong(write[1]) > tokenBefore)));
+		List<String[]> refused = IntStream.range(0, 2)
+			.boxed()
+			.flatMap((node) -> storeWrites(node, "FR").stream())
 			.sorted(Comparator.comparingLong((String[] write) -> Long.parseLong(write[3])))
 			.toList();
-		List<String[]> accepted = IntStream.range(0, 2).boxed().flatMap((node) -> storeWrites(node, "FA").stream())
+		List<String[]> accepted = IntStream.range(0, 2)
+			.boxed()
+			.flatMap((node) -> storeWrites(node, "FA").stream())
 			.sorted(Comparator.comparingLong((String[] write) -> Long.parseLong(write[2])))
 			.toList();
 		long epoch = epoch();
 		Figures.report("fenced store after a wipe under restarted nodes",
-				"tokens: before=" + describe(tokenBefore) + " refused=" + refused.stream()
-					.map((write) -> describe(Long.parseLong(write[1])))
-					.distinct()
-					.toList() + " first accepted after=" + (accepted.isEmpty() ? "none"
-							: describe(Long.parseLong(accepted.get(0)[1])))
-						+ "; epoch=" + epoch + "; from the wipe to the first accepted write "
+				"tokens: before=" + describe(tokenBefore) + " refused="
+						+ refused.stream().map((write) -> describe(Long.parseLong(write[1]))).distinct().toList()
+						+ " first accepted after="
+						+ (accepted.isEmpty() ? "none" : describe(Long.parseLong(accepted.get(0)[1]))) + "; epoch="
+						+ epoch + "; from the wipe to the first accepted write "
 						+ (accepted.isEmpty() ? "-" : (Long.parseLong(accepted.get(0)[2]) - wipedAt) / 1_000_000 + "ms")
 						+ "; took " + (System.nanoTime() - startedAt) / 1_000_000 + "ms");
 
 		assertThat(refused).as("the store refused the first new term's token").isNotEmpty();
 		assertThat(Long.parseLong(refused.get(0)[1])).isLessThan(tokenBefore);
 		assertThat(Long.parseLong(refused.get(0)[2])).isEqualTo(tokenBefore);
-		assertThat(accepted).as("writes the store accepted after the wipe").isNotEmpty()
+		assertThat(accepted).as("writes the store accepted after the wipe")
+			.isNotEmpty()
 			.allSatisfy((write) -> assertThat(Long.parseLong(write[1])).isGreaterThan(tokenBefore));
 		assertThat(epoch).isPositive();
 	}
@@ -292,7 +303,11 @@ class EtcdRewindTests {
 	 * one above).
 	 */
 	private List<String> writesInTheNewHistory(int node, long resumedAt) {
-		List<String[]> writes = this.cluster.journal(node).lines().stream().filter((line) -> line[0].equals("W")).toList();
+		List<String[]> writes = this.cluster.journal(node)
+			.lines()
+			.stream()
+			.filter((line) -> line[0].equals("W"))
+			.toList();
 		long lastBefore = writes.stream()
 			.filter((line) -> Long.parseLong(line[4]) < resumedAt)
 			.mapToLong((line) -> Long.parseLong(line[3]))

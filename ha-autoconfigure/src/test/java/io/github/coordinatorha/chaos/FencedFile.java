@@ -49,6 +49,7 @@ final class FencedFile {
 
 	/**
 	 * What the store answered.
+	 *
 	 * @param accepted whether it accepted the write
 	 * @param highest the highest token it has accepted
 	 */

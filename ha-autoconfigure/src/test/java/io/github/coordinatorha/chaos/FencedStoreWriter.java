@@ -10,9 +10,9 @@ import io.github.coordinatorha.NotActiveException;
 
 /**
  * Writes to a {@link FencedFile} every 50 ms while this node holds the role, under the
- * term's token, as an application that hands its token to a database does. When the
- * store refuses a token (it has accepted a higher one: etcd's history went back with no
- * node left that remembers), the writer tells the election
+ * term's token, as an application that hands its token to a database does. When the store
+ * refuses a token (it has accepted a higher one: etcd's history went back with no node
+ * left that remembers), the writer tells the election
  * ({@link ActiveStandby#tokenRefused}) and writes again only under another token. It
  * journals each write accepted ({@code FA token t}) or refused
  * ({@code FR token highest t}).

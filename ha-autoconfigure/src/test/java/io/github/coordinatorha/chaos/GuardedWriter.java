@@ -19,11 +19,11 @@ import io.github.coordinatorha.FencingToken;
 import io.github.coordinatorha.NotActiveException;
 
 /**
- * Increments a counter in etcd every 10 ms while this node holds the role, each
- * increment guarded by the fencing token of the term in which the node read the counter.
- * It checks nothing else between writes and, after a write without an answer, carries on
- * in the same term, as a careless application would: only the fencing guard keeps a
- * deposed node from winning.
+ * Increments a counter in etcd every 10 ms while this node holds the role, each increment
+ * guarded by the fencing token of the term in which the node read the counter. It checks
+ * nothing else between writes and, after a write without an answer, carries on in the
+ * same term, as a careless application would: only the fencing guard keeps a deposed node
+ * from winning.
  */
 final class GuardedWriter extends LoopThread {
 

@@ -69,13 +69,12 @@ class HandoverOrderTests {
 				"handover: old bean stopped " + gapMillis(oldStopped, newStarted)
 						+ "ms before the new one started (the slow listener began "
 						+ (slowListener.isPresent() ? -gapMillis(slowListener, newStarted) + "ms after it" : "-")
-						+ "); graceful stop: " + gapMillis(stoppedOnStop, startedAfterStop)
-						+ "ms before; took " + (System.nanoTime() - startedAt) / 1_000_000 + "ms");
+						+ "); graceful stop: " + gapMillis(stoppedOnStop, startedAfterStop) + "ms before; took "
+						+ (System.nanoTime() - startedAt) / 1_000_000 + "ms");
 
 		assertThat(slowListener).as("the slow BecameActiveEvent listener ran on the new active").isPresent();
 		assertThat(oldStopped).as("the old active's @RoleBound bean stopped on the handover").isPresent();
-		assertThat(oldStopped.getAsLong()).as("the old bean stopped before the new one started")
-			.isLessThan(newStarted);
+		assertThat(oldStopped.getAsLong()).as("the old bean stopped before the new one started").isLessThan(newStarted);
 		assertThat(stoppedOnStop).as("the stopping node's @RoleBound bean stopped").isPresent();
 		assertThat(stoppedOnStop.getAsLong()).as("the stopping node's bean stopped before the next one started")
 			.isLessThan(startedAfterStop);
@@ -99,8 +98,11 @@ class HandoverOrderTests {
 
 		long handedOverAt = System.nanoTime();
 		this.cluster.control(first, "handover");
-		await().atMost(Duration.ofSeconds(30)).until(() -> this.cluster.journal(first).first("HO", handedOverAt).isPresent());
-		String outcome = this.cluster.journal(first).lines().stream()
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.cluster.journal(first).first("HO", handedOverAt).isPresent());
+		String outcome = this.cluster.journal(first)
+			.lines()
+			.stream()
 			.filter((line) -> line[0].equals("HO"))
 			.map((line) -> line[1])
 			.reduce((a, b) -> b)
@@ -115,25 +117,23 @@ class HandoverOrderTests {
 		long nextFirst = nextActive.isPresent() ? Math.min(nextActive.getAsLong(), nextStarted) : nextStarted;
 		JournalView old = this.cluster.journal(first);
 		OptionalLong callEnded = old.first("L-", 0);
-		List<String[]> writesAfter = old.lines().stream()
+		List<String[]> writesAfter = old.lines()
+			.stream()
 			.filter((line) -> line[0].equals("LW") && Long.parseLong(line[line.length - 1]) >= nextFirst)
 			.toList();
-		long fencedWrites = old.lines().stream()
-			.filter((line) -> line[0].equals("LR") || line[0].equals("LU"))
-			.count();
-		Figures.report("active-only drain outlasting the handover",
-				"handover answered " + outcome + " with the call running=" + callRunningAtAnswer
-						+ "; SIGTERM " + (terminatedAt - handedOverAt) / 1_000_000 + "ms after the request; call ended "
-						+ (callEnded.isPresent() ? (nextFirst - callEnded.getAsLong()) / 1_000_000 + "ms before" : "never,")
-						+ " the next active started; writes refused or unanswered=" + fencedWrites
-						+ ", acknowledged after the next active started=" + writesAfter.size() + "; took "
-						+ (System.nanoTime() - startedAt) / 1_000_000 + "ms");
+		long fencedWrites = old.lines().stream().filter((line) -> line[0].equals("LR") || line[0].equals("LU")).count();
+		Figures.report("active-only drain outlasting the handover", "handover answered " + outcome
+				+ " with the call running=" + callRunningAtAnswer + "; SIGTERM "
+				+ (terminatedAt - handedOverAt) / 1_000_000 + "ms after the request; call ended "
+				+ (callEnded.isPresent() ? (nextFirst - callEnded.getAsLong()) / 1_000_000 + "ms before" : "never,")
+				+ " the next active started; writes refused or unanswered=" + fencedWrites
+				+ ", acknowledged after the next active started=" + writesAfter.size() + "; took "
+				+ (System.nanoTime() - startedAt) / 1_000_000 + "ms");
 
 		assertThat(callRunningAtAnswer).as("the handover answered while the call still ran").isTrue();
 		assertThat(writesAfter).as("writes of the old term acknowledged after the next active started").isEmpty();
 		if (callEnded.isPresent()) {
-			assertThat(callEnded.getAsLong()).as("the call ended before the next active started")
-				.isLessThan(nextFirst);
+			assertThat(callEnded.getAsLong()).as("the call ended before the next active started").isLessThan(nextFirst);
 		}
 	}
 

@@ -65,7 +65,8 @@ class HandoverProcessTests {
 			this.cluster.terminate(active);
 			await().atMost(Duration.ofSeconds(5)).until(() -> this.cluster.journal(1 - active).isActive());
 			assertThat(this.cluster.journal(1 - active).first("A", stoppedAt)).isPresent();
-			// this version, handing over to the older one, resigns: nothing is transferred
+			// this version, handing over to the older one, resigns: nothing is
+			// transferred
 			assertThat(this.cluster.logged(active, "handed ACTIVE over to serverId")).isFalse();
 			if (active == 0) {
 				this.cluster.start(0, OLD_PROTOCOL);

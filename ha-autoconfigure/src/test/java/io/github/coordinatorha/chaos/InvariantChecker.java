@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads every journal of a chaos run and checks the invariant: no two ACTIVE intervals
- * of the role overlap, the fenced counter never repeats or goes backwards, and no
+ * Reads every journal of a chaos run and checks the invariant: no two ACTIVE intervals of
+ * the role overlap, the fenced counter never repeats or goes backwards, and no
  * acknowledged write is lost.
  */
 final class InvariantChecker {
@@ -81,17 +81,19 @@ final class InvariantChecker {
 						start = null;
 					}
 				}
-				case "W" -> this.acknowledged.add(new Write(node, Long.parseLong(field[2]), Long.parseLong(field[3]),
-						Long.parseLong(field[4])));
+				case "W" -> this.acknowledged
+					.add(new Write(node, Long.parseLong(field[2]), Long.parseLong(field[3]), Long.parseLong(field[4])));
 				case "R" -> this.refused++;
 				case "U" -> this.unknown++;
 				default -> {
-					// "H": heartbeats serve tests reading a live journal; or a torn last line
+					// "H": heartbeats serve tests reading a live journal; or a torn last
+					// line
 				}
 			}
 		}
 		if (start != null) {
-			throw new IllegalStateException(node + " ends ACTIVE without a stop or a kill mark: the run did not stop it");
+			throw new IllegalStateException(
+					node + " ends ACTIVE without a stop or a kill mark: the run did not stop it");
 		}
 		return this;
 	}
@@ -110,8 +112,8 @@ final class InvariantChecker {
 		for (Interval interval : sorted) {
 			if (latest != null) {
 				if (interval.start() < latest.end()) {
-					overlaps.add(latest + " overlaps " + interval + " by "
-							+ (latest.end() - interval.start()) / 1_000 + " µs");
+					overlaps.add(latest + " overlaps " + interval + " by " + (latest.end() - interval.start()) / 1_000
+							+ " µs");
 				}
 				else {
 					longestGap = Math.max(longestGap, interval.start() - latest.end());

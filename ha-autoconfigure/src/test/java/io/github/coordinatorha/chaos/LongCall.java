@@ -16,8 +16,8 @@ import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.FencingToken;
 
 /**
- * A long {@code @ActiveOnly} call, as a batch job is: for the given time it writes to
- * one key every 100 ms, each write guarded by the token the call was admitted with. It
+ * A long {@code @ActiveOnly} call, as a batch job is: for the given time it writes to one
+ * key every 100 ms, each write guarded by the token the call was admitted with. It
  * journals {@code L+ token t} when it starts, each write acknowledged ({@code LW token i
  * t}), refused ({@code LR}) or unanswered ({@code LU}), and {@code L- token t} when it
  * ends.

@@ -66,10 +66,12 @@ class MinorityMemberTests {
 		this.cluster.start(1, "--logging.level.io.github.coordinatorha.election.NodeSession=DEBUG");
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.cluster.sessions().size() == 2);
 		others.forEach((member) -> this.cluster.proxy(1, member).pass());
-		long bytesToOthersBefore = others.stream().mapToLong((member) -> this.cluster.proxy(1, member).bytesToServer())
+		long bytesToOthersBefore = others.stream()
+			.mapToLong((member) -> this.cluster.proxy(1, member).bytesToServer())
 			.sum();
 
-		// the standby has connections to the majority's members too, so the test is not of
+		// the standby has connections to the majority's members too, so the test is not
+		// of
 		// gRPC's reconnect backoff
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> others.stream().allMatch((member) -> this.cluster.proxy(1, member).bytesToServer() > 0));
@@ -82,7 +84,8 @@ class MinorityMemberTests {
 		boolean tookOver;
 		try {
 			// waits past the bound, so that the figure tells how far past
-			await().atMost(TAKEOVER_BOUND.multipliedBy(3)).pollInterval(Duration.ofMillis(20))
+			await().atMost(TAKEOVER_BOUND.multipliedBy(3))
+				.pollInterval(Duration.ofMillis(20))
 				.until(() -> this.cluster.journal(1).isActive());
 			tookOver = true;
 		}
@@ -90,17 +93,19 @@ class MinorityMemberTests {
 			tookOver = false;
 		}
 		long takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
-		long bytesToOthersAfter = others.stream().mapToLong((member) -> this.cluster.proxy(1, member).bytesToServer())
+		long bytesToOthersAfter = others.stream()
+			.mapToLong((member) -> this.cluster.proxy(1, member).bytesToServer())
 			.sum();
-		Figures.report("standby on a minority member",
-				"took over=" + tookOver + " " + takeoverMillis + "ms after the active's kill -9 (TTL " + TTL.toSeconds()
-						+ "s, bound " + TAKEOVER_BOUND.toSeconds() + "s); bytes the standby sent to the majority's members "
-						+ "before the cut=" + bytesToOthersBefore + ", after=" + bytesToOthersAfter + "; took "
-						+ (System.nanoTime() - startedAt) / 1_000_000 + "ms");
+		Figures.report("standby on a minority member", "took over=" + tookOver + " " + takeoverMillis
+				+ "ms after the active's kill -9 (TTL " + TTL.toSeconds() + "s, bound " + TAKEOVER_BOUND.toSeconds()
+				+ "s); bytes the standby sent to the majority's members " + "before the cut=" + bytesToOthersBefore
+				+ ", after=" + bytesToOthersAfter + "; took " + (System.nanoTime() - startedAt) / 1_000_000 + "ms");
 
 		assertThat(tookOver).as("the standby took over").isTrue();
-		assertThat(takeoverMillis).as("milliseconds from the kill to the takeover").isLessThanOrEqualTo(TAKEOVER_BOUND.toMillis());
-		// the cut-off member rejoins: the check reads the fenced counter through any member
+		assertThat(takeoverMillis).as("milliseconds from the kill to the takeover")
+			.isLessThanOrEqualTo(TAKEOVER_BOUND.toMillis());
+		// the cut-off member rejoins: the check reads the fenced counter through any
+		// member
 		this.etcd.reconnect();
 		this.etcd.awaitHealthy(Duration.ofSeconds(20));
 		InvariantChecker.Result result = this.cluster.check();

@@ -20,8 +20,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A paused JVM and a node cut off from etcd, with node processes on a real etcd: the
- * standby takes over only after the old active has stopped saying ACTIVE, and nothing
- * the old active writes afterwards is accepted.
+ * standby takes over only after the old active has stopped saying ACTIVE, and nothing the
+ * old active writes afterwards is accepted.
  */
 class ProcessFaultTests {
 
@@ -63,8 +63,7 @@ class ProcessFaultTests {
 		assertThat(resumed.first("H", resumedAt)).as("said ACTIVE after the resume").isEmpty();
 		assertThat(resumed.first("A", resumedAt)).as("claimed again while the other is active").isEmpty();
 		// its writer resumes with the old term's token: the guard refuses it
-		await().atMost(Duration.ofSeconds(5))
-			.until(() -> this.cluster.journal(old).first("R", resumedAt).isPresent());
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.cluster.journal(old).first("R", resumedAt).isPresent());
 		// a write in flight at the pause may be acknowledged after it; it was applied
 		// before the new term began, so its value is below every value of the new term
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.cluster.journal(other).hasWrites());
@@ -99,8 +98,10 @@ class ProcessFaultTests {
 		int active = this.cluster.awaitOneActive(Duration.ofSeconds(10));
 		long delayedAt = System.nanoTime();
 		this.cluster.delay(active, Duration.ofMillis(100));
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.cluster.journal(active).first("W", delayedAt
-				+ ChaosCluster.TTL.multipliedBy(2).toNanos()).isPresent());
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.cluster.journal(active)
+				.first("W", delayedAt + ChaosCluster.TTL.multipliedBy(2).toNanos())
+				.isPresent());
 		assertThat(this.cluster.journal(active).first("S", delayedAt)).isEmpty();
 		assertThat(this.cluster.journal(1 - active).first("A", delayedAt)).isEmpty();
 		this.cluster.heal(active);
@@ -121,7 +122,11 @@ class ProcessFaultTests {
 				this.cluster.delay(standby, Duration.ofMillis(100));
 				long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
 				while (System.nanoTime() < until) {
-					long revision = client.getKVClient().put(key, key).get(5, TimeUnit.SECONDS).getHeader().getRevision();
+					long revision = client.getKVClient()
+						.put(key, key)
+						.get(5, TimeUnit.SECONDS)
+						.getHeader()
+						.getRevision();
 					client.getKVClient().compact(revision).get(5, TimeUnit.SECONDS);
 				}
 				return this.cluster.logged(standby, "watch on role rootCoord ended \\(.*compacted");

@@ -5,10 +5,10 @@ import io.github.coordinatorha.RoleBound;
 import org.springframework.context.Lifecycle;
 
 /**
- * A {@code @RoleBound} bean that journals when the election starts it ({@code B+ t})
- * and when it has stopped ({@code B- t}). A plain {@link Lifecycle} in phase 0, so that
- * at shutdown the context stops it only after the election: the election itself must
- * have stopped it before the lease goes.
+ * A {@code @RoleBound} bean that journals when the election starts it ({@code B+ t}) and
+ * when it has stopped ({@code B- t}). A plain {@link Lifecycle} in phase 0, so that at
+ * shutdown the context stops it only after the election: the election itself must have
+ * stopped it before the lease goes.
  */
 @RoleBound(DisasterNode.ROLE)
 class RoleBoundRecorder implements Lifecycle {

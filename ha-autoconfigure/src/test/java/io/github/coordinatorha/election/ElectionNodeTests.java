@@ -109,7 +109,8 @@ class ElectionNodeTests {
 		TestNode node = rootCoordNode("ha.session.address=10.1.2.3:53100");
 		awaitSingleActive(ROOT);
 		long serverId = node.serverId(ROOT);
-		String session = etcd.etcdctl("get", "--print-value-only", this.rootPath + "/meta/session/rootcoord-" + serverId);
+		String session = etcd.etcdctl("get", "--print-value-only",
+				this.rootPath + "/meta/session/rootcoord-" + serverId);
 		String active = etcd.etcdctl("get", "--print-value-only", this.rootPath + "/meta/session/rootcoord");
 		String counter = etcd.etcdctl("get", "--print-value-only", this.rootPath + "/meta/session/id");
 		assertThat(session).contains("\"ServerID\":" + serverId, "\"ServerName\":\"rootcoord\"",
@@ -128,8 +129,7 @@ class ElectionNodeTests {
 		first.close();
 		TestNode second = rootCoordNode();
 		TestNode third = rootCoordNode();
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> second.serverId(ROOT) != 0 && third.serverId(ROOT) != 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> second.serverId(ROOT) != 0 && third.serverId(ROOT) != 0);
 		assertThat(List.of(second.serverId(ROOT), third.serverId(ROOT))).containsExactlyInAnyOrder(2L, 3L);
 	}
 
@@ -146,8 +146,9 @@ class ElectionNodeTests {
 		FencingToken rootTerm = rootActive.activeStandby().fencingToken(ROOT);
 		// An operator deletes rootCoord's ACTIVE key: only rootCoord is contested again.
 		etcd.etcdctl("del", this.rootPath + "/meta/session/rootcoord");
-		await().atMost(Duration.ofSeconds(10)).until(() -> active(ROOT).size() == 1
-				&& active(ROOT).get(0).activeStandby().fencingToken(ROOT).isNewerThan(rootTerm));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> active(ROOT).size() == 1
+					&& active(ROOT).get(0).activeStandby().fencingToken(ROOT).isNewerThan(rootTerm));
 		assertThat(active("queryCoord")).containsExactly(queryActive);
 		assertThat(queryActive.activeStandby().fencingToken("queryCoord")).isEqualTo(queryTerm);
 		assertThat(queryActive.events("queryCoord")).hasSize(1);
@@ -177,8 +178,8 @@ class ElectionNodeTests {
 		assertThat(firstEvents.get(firstEvents.size() - 1)).isInstanceOf(BecameStandbyEvent.class)
 			.extracting(RoleTransitionEvent::getReason)
 			.isEqualTo(TransitionReason.SHUTDOWN);
-		assertThat(etcd.etcdctl("get", "--prefix", "--keys-only", this.rootPath + "/meta/session/rootcoord-"
-				+ firstId)).isBlank();
+		assertThat(etcd.etcdctl("get", "--prefix", "--keys-only", this.rootPath + "/meta/session/rootcoord-" + firstId))
+			.isBlank();
 	}
 
 	@Test
@@ -206,8 +207,7 @@ class ElectionNodeTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> second.events(ROOT).size() == 2);
 		assertThat(second.events(ROOT)).extracting((event) -> event.getClass().getSimpleName())
 			.containsExactly("BecameStandbyEvent", "BecameActiveEvent");
-		assertThat(second.eventThreads())
-			.allMatch((thread) -> thread.startsWith("ha-events-"));
+		assertThat(second.eventThreads()).allMatch((thread) -> thread.startsWith("ha-events-"));
 	}
 
 	@Test
@@ -245,7 +245,8 @@ class ElectionNodeTests {
 		Client client = first.context().getBean(Client.class);
 		ByteSequence key = ByteSequence.from(this.rootPath + "/data/counter", java.nio.charset.StandardCharsets.UTF_8);
 		assertThat(write(client, staleGuard, key, "written-by-first").isSucceeded()).isTrue();
-		// Depose the first node behind its back: its lease is revoked as if it had expired.
+		// Depose the first node behind its back: its lease is revoked as if it had
+		// expired.
 		String leaseHex = Long.toHexString(activeLease());
 		etcd.etcdctl("lease", "revoke", leaseHex);
 		await().atMost(Duration.ofSeconds(10)).until(() -> second.isActive(ROOT));
@@ -255,8 +256,7 @@ class ElectionNodeTests {
 			.isTrue();
 		assertThat(etcd.etcdctl("get", "--print-value-only", key.toString())).contains("written-by-second");
 		await().atMost(Duration.ofSeconds(10)).until(() -> !first.isActive(ROOT));
-		assertThatExceptionOfType(NotActiveException.class)
-			.isThrownBy(() -> first.activeStandby().fencingGuard(ROOT))
+		assertThatExceptionOfType(NotActiveException.class).isThrownBy(() -> first.activeStandby().fencingGuard(ROOT))
 			.withMessageContaining("rootCoord");
 	}
 

@@ -40,9 +40,9 @@ import static org.assertj.core.api.Assertions.fail;
  * The same store-level scenarios against the simulation's model of etcd ({@link SimEtcd}
  * through a fault-free {@link SimGateway}) and against a real etcd 3.4 (through
  * {@link JetcdGateway}), so the model cannot drift from what etcd does. The real etcd
- * runs with {@code --heartbeat-interval 50 --election-timeout 500} (minimum TTL 1 s),
- * the model with {@link SimEtcd.Settings#fast()}. Time passes as the simulation advances
- * it, or as the real etcd waits.
+ * runs with {@code --heartbeat-interval 50 --election-timeout 500} (minimum TTL 1 s), the
+ * model with {@link SimEtcd.Settings#fast()}. Time passes as the simulation advances it,
+ * or as the real etcd waits.
  */
 class EtcdModelConformanceTests {
 
@@ -93,7 +93,8 @@ class EtcdModelConformanceTests {
 		Range again = etcd.join(etcd.gateway().get(key, null));
 		assertThat(read.header().revision()).isEqualTo(written.header().revision());
 		assertThat(read.header().raftTerm()).isGreaterThanOrEqualTo(2);
-		assertThat(read.header().memberId()).isNotZero().isEqualTo(written.header().memberId())
+		assertThat(read.header().memberId()).isNotZero()
+			.isEqualTo(written.header().memberId())
 			.isEqualTo(again.header().memberId());
 		assertThat(read.header().clusterId()).isNotZero().isEqualTo(again.header().clusterId());
 		assertThat(read.keyValues()).singleElement().satisfies((kv) -> {
@@ -140,8 +141,7 @@ class EtcdModelConformanceTests {
 					"DELETE " + prefix + "c @" + deletion + " create 0 version 0 lease 0 ''");
 		assertThat(etcd.join(etcd.gateway().get(prefix + "a", null)).header().revision()).isEqualTo(deletion);
 		assertFails(etcd, etcd.gateway().keepAliveOnce(lease.leaseId(), KEEPALIVE_TIMEOUT), Kind.LEASE_NOT_FOUND);
-		assertFails(etcd, etcd.gateway().txn(puts(new Put(prefix + "d", "4", lease.leaseId()))),
-				Kind.LEASE_NOT_FOUND);
+		assertFails(etcd, etcd.gateway().txn(puts(new Put(prefix + "d", "4", lease.leaseId()))), Kind.LEASE_NOT_FOUND);
 	}
 
 	@ParameterizedTest
@@ -214,9 +214,9 @@ class EtcdModelConformanceTests {
 		Target etcd = open(implementation);
 		String claimed = etcd.key("claim");
 		String other = etcd.key("other");
-		Txn claim = new Txn(List.of(Compare.createRevision(claimed, Operator.EQUAL, 0)),
-				List.of(new Put(claimed, "me", 0), new Put(other, "too", 0), new Get(claimed),
-						new Get(etcd.key("none"))),
+		Txn claim = new Txn(
+				List.of(Compare.createRevision(claimed, Operator.EQUAL, 0)), List.of(new Put(claimed, "me", 0),
+						new Put(other, "too", 0), new Get(claimed), new Get(etcd.key("none"))),
 				List.of(new Get(claimed), new Get(other)));
 		long before = etcd.join(etcd.gateway().get(claimed, null)).header().revision();
 		TxnResult won = etcd.join(etcd.gateway().txn(claim));
@@ -229,8 +229,8 @@ class EtcdModelConformanceTests {
 		assertThat(lost.succeeded()).isFalse();
 		assertThat(lost.header().revision()).isEqualTo(won.header().revision());
 		assertThat(lost.found()).extracting(KeyValue::key).containsExactly(claimed, other);
-		TxnResult nothingDeleted = etcd.join(etcd.gateway()
-			.txn(new Txn(List.of(), List.of(new Delete(etcd.key("none"))), List.of())));
+		TxnResult nothingDeleted = etcd
+			.join(etcd.gateway().txn(new Txn(List.of(), List.of(new Delete(etcd.key("none"))), List.of())));
 		assertThat(nothingDeleted.succeeded()).isTrue();
 		assertThat(nothingDeleted.header().revision()).isEqualTo(won.header().revision());
 		TxnResult deleted = etcd.join(etcd.gateway()
@@ -590,8 +590,8 @@ class EtcdModelConformanceTests {
 
 		private final SimEtcd etcd = new SimEtcd(this.world, SimEtcd.Settings.fast());
 
-		private final SimGateway gateway = new SimGateway(new SimProcess(this.world, "client",
-				new SimClock(this.world, 0, 1)), this.etcd, Duration.ofSeconds(5));
+		private final SimGateway gateway = new SimGateway(
+				new SimProcess(this.world, "client", new SimClock(this.world, 0, 1)), this.etcd, Duration.ofSeconds(5));
 
 		@Override
 		EtcdGateway gateway() {

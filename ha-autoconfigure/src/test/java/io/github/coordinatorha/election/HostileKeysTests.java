@@ -14,9 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Keys changed behind the nodes' backs by an operator or another program: values that
- * are not Milvus sessions, keys without a lease, deleted sessions. The nodes recover,
- * and never crash or claim twice.
+ * Keys changed behind the nodes' backs by an operator or another program: values that are
+ * not Milvus sessions, keys without a lease, deleted sessions. The nodes recover, and
+ * never crash or claim twice.
  */
 class HostileKeysTests {
 
@@ -63,8 +63,9 @@ class HostileKeysTests {
 		TestNode old = awaitSingleActive();
 		FencingToken oldTerm = old.activeStandby().fencingToken(ROOT);
 		etcd.etcdctl("put", this.activeKey, "not json at all");
-		await().atMost(Duration.ofSeconds(20)).until(() -> active().size() == 1
-				&& active().get(0).activeStandby().fencingToken(ROOT).isNewerThan(oldTerm));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> active().size() == 1
+					&& active().get(0).activeStandby().fencingToken(ROOT).isNewerThan(oldTerm));
 		assertThat(value(this.activeKey)).startsWith("{");
 		assertThat(this.nodes).allMatch(TestNode::isRunning);
 		assertThat(first.isRunning()).isTrue();

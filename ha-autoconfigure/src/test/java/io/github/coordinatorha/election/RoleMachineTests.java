@@ -70,7 +70,8 @@ class RoleMachineTests {
 	void aWonClaimPublishesActiveWithTheTermAndTheLease() {
 		join();
 		feed(claimed(30));
-		assertThat(this.phase).isInstanceOfSatisfying(Active.class, (active) -> assertThat(active.term()).isEqualTo(30));
+		assertThat(this.phase).isInstanceOfSatisfying(Active.class,
+				(active) -> assertThat(active.term()).isEqualTo(30));
 		assertThat(this.effects).contains(new RoleEffect.Publish(RoleState.ACTIVE, TransitionReason.ELECTED, 1, "a:1",
 				30, Epoch.NONE, this.lease));
 		assertThat(logs()).contains("register ACTIVE service successfully, serverName: rootcoord, ServerID=1, term=30");
@@ -94,8 +95,8 @@ class RoleMachineTests {
 	void anActiveWhoseKeyIsDeletedBehindItsBackStepsDown() {
 		becomeActive(30, session(2, 20));
 		feed(new RoleInput.Watched(this.lease, List.of(new WatchEvent(true, activeKey("", 0, 31, 0)))));
-		assertThat(this.effects).contains(new RoleEffect.Publish(RoleState.STANDBY, TransitionReason.ACTIVE_KEY_LOST,
-				0, null, 0, Epoch.NONE, null));
+		assertThat(this.effects).contains(new RoleEffect.Publish(RoleState.STANDBY, TransitionReason.ACTIVE_KEY_LOST, 0,
+				null, 0, Epoch.NONE, null));
 		assertThat(logs()).anyMatch((line) -> line.contains("steps down from ACTIVE: its ACTIVE key was deleted"));
 	}
 
@@ -113,7 +114,8 @@ class RoleMachineTests {
 		assertThat(this.phase).isInstanceOf(Resigning.class);
 		assertThat(this.effects).containsExactly(new RoleEffect.Resign(this.lease, 30));
 		feed(new RoleInput.Resigned(this.lease, 30, true, 40, ownSession()));
-		// our session was rewritten at 40, after serverId 2's at 20: it is not first in line
+		// our session was rewritten at 40, after serverId 2's at 20: it is not first in
+		// line
 		assertThat(this.phase).isInstanceOfSatisfying(Standby.class,
 				(standby) -> assertThat(standby.waiting()).isInstanceOf(Wait.Fallback.class));
 		assertThat(this.effects).anyMatch((effect) -> effect instanceof RoleEffect.Answer answer
@@ -156,7 +158,8 @@ class RoleMachineTests {
 	@Test
 	void aFailedReleaseIsRetriedAfterABackoffNotAtOnce() {
 		join(session(2, 5), activeKey(json(1), 25, 25, 0xA));
-		// a key of a term we gave up, still under our lease (say, a resignation whose answer was lost)
+		// a key of a term we gave up, still under our lease (say, a resignation whose
+		// answer was lost)
 		becomeActive(25, session(2, 5));
 		feed(new RoleInput.HandOverRequested(new CompletableFuture<>(), 0));
 		feed(new RoleInput.Drained(25));
@@ -175,7 +178,8 @@ class RoleMachineTests {
 	void aLostSessionStepsDownAndRemembersTheTermToRelease() {
 		becomeActive(30);
 		feed(new RoleInput.SessionLost(this.lease, "expired"));
-		assertThat(this.phase).isEqualTo(new RolePhase.Idle(TransitionReason.SESSION_LOST, new Membership.Relinquished(30, 0xA)));
+		assertThat(this.phase)
+			.isEqualTo(new RolePhase.Idle(TransitionReason.SESSION_LOST, new Membership.Relinquished(30, 0xA)));
 		assertThat(this.effects).contains(new RoleEffect.Unwatch(),
 				new RoleEffect.Publish(RoleState.JOINING, TransitionReason.SESSION_LOST, 0, null, 0, Epoch.NONE, null));
 	}
@@ -229,8 +233,8 @@ class RoleMachineTests {
 		// the read shows the successor holding the key under its lease: it was applied
 		feed(synced(50, successor, ownKey(41), activeKey(json(2), 10, 41, 0xB)));
 		assertThat(this.phase).isInstanceOf(Standby.class);
-		assertThat(actions()).noneMatch((effect) -> effect instanceof RoleEffect.Release
-				|| effect instanceof RoleEffect.Resign);
+		assertThat(actions())
+			.noneMatch((effect) -> effect instanceof RoleEffect.Release || effect instanceof RoleEffect.Resign);
 	}
 
 	@Test
@@ -247,7 +251,8 @@ class RoleMachineTests {
 	void aKeyHandedToThisNodeUnderItsLeaseMakesItActiveWithoutAWrite() {
 		join(session(2, 5));
 		feed(new RoleInput.Watched(this.lease, List.of(new WatchEvent(false, activeKey(json(1), 3, 60, 0xA)))));
-		assertThat(this.phase).isInstanceOfSatisfying(Active.class, (active) -> assertThat(active.term()).isEqualTo(60));
+		assertThat(this.phase).isInstanceOfSatisfying(Active.class,
+				(active) -> assertThat(active.term()).isEqualTo(60));
 		assertThat(actions()).noneMatch((effect) -> effect instanceof RoleEffect.Claim);
 	}
 
@@ -273,9 +278,8 @@ class RoleMachineTests {
 		assertThat(this.phase).isInstanceOf(Active.class);
 		assertThat(this.phase.dueAt()).isEqualTo(12 * ttl);
 		feedTo(machine, new RoleInput.Tick(), 12 * ttl);
-		assertThat(this.phase).isInstanceOfSatisfying(Draining.class,
-				(draining) -> assertThat(draining.exit()).isEqualTo(new RolePhase.Exit(TransitionReason.PREEMPTED,
-						null, 3)));
+		assertThat(this.phase).isInstanceOfSatisfying(Draining.class, (draining) -> assertThat(draining.exit())
+			.isEqualTo(new RolePhase.Exit(TransitionReason.PREEMPTED, null, 3)));
 	}
 
 	private void feedTo(RoleMachine machine, RoleInput input, long at) {

@@ -70,7 +70,8 @@ class RoleViewTests {
 	void ourConfirmedClaimIsNotUndoneByOlderNewsFromTheWatch() {
 		RoleView claimed = read(10, session(1, 10)).claimed(20, 5,
 				SessionInfo.of(1, "rootcoord", "a", "v", 5L, "h", null));
-		// the watch catches up with what happened before our claim: someone held the key and let go
+		// the watch catches up with what happened before our claim: someone held the key
+		// and let go
 		RoleView caughtUp = claimed.apply(put(keyValue("by-dev/meta/session/rootcoord", json(7, false), 12, 12, 9)))
 			.apply(delete("by-dev/meta/session/rootcoord", 13));
 		assertThat(caughtUp.active()).hasValueSatisfying((holder) -> assertThat(holder.term()).isEqualTo(20));

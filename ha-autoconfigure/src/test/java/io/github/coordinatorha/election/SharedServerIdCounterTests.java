@@ -44,8 +44,8 @@ class SharedServerIdCounterTests {
 		String root = "shared-ids-" + System.nanoTime();
 		EtcdKeys keys = new EtcdKeys(root, "meta");
 		try (Client client = Client.builder().endpoints(etcd.endpoints().split(",")).build()) {
-			ServerIdAllocator ours = new ServerIdAllocator(new JetcdGateway(client, Duration.ofSeconds(5),
-					etcd.endpoints()), keys);
+			ServerIdAllocator ours = new ServerIdAllocator(
+					new JetcdGateway(client, Duration.ofSeconds(5), etcd.endpoints()), keys);
 			MilvusAllocator milvus = new MilvusAllocator(client.getKVClient(), keys.serverIdCounter());
 			ExecutorService threads = Executors.newFixedThreadPool(2 * ALLOCATORS_EACH);
 			try {
@@ -59,7 +59,8 @@ class SharedServerIdCounterTests {
 				List<Long> milvusIds = joined(milvusTaken);
 				List<Long> all = new ArrayList<>(oursIds);
 				all.addAll(milvusIds);
-				long counter = Long.parseLong(etcd.etcdctl("get", "--print-value-only", keys.serverIdCounter()).strip());
+				long counter = Long
+					.parseLong(etcd.etcdctl("get", "--print-value-only", keys.serverIdCounter()).strip());
 				System.out.println("disaster: shared server ID counter: ours took " + oursIds.size() + " IDs, Milvus's "
 						+ milvusIds.size() + "; highest " + all.stream().mapToLong(Long::longValue).max().getAsLong()
 						+ ", counter " + counter);
@@ -112,7 +113,11 @@ class SharedServerIdCounterTests {
 					.get(5, TimeUnit.SECONDS);
 				// getServerIDWithKey
 				while (true) {
-					String value = this.kv.get(this.key).get(5, TimeUnit.SECONDS).getKvs().get(0).getValue()
+					String value = this.kv.get(this.key)
+						.get(5, TimeUnit.SECONDS)
+						.getKvs()
+						.get(0)
+						.getValue()
 						.toString(StandardCharsets.UTF_8);
 					long id = Long.parseLong(value);
 					boolean swapped = this.kv.txn()

@@ -10,13 +10,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * One simulated node's gRPC channel to every member of {@link SimEtcd}, as jetcd 0.8.7
  * builds it: one subchannel per endpoint (a {@link SimGateway} each, with its own
- * connection and reconnect backoff) behind grpc-java's {@code round_robin} policy, jetcd's
- * default. Every call picks the next subchannel that is connected: each unary call, each
- * retry of one, and each stream when it starts (a watch; each {@code keepAliveOnce} is a
- * stream of its own). A stream stays on its member for its life, so a node's keepalives
- * and its watches may sit on different members: one stalled, or cut off from the
- * majority, while the others serve. With no subchannel connected, the call goes to the
- * next one and fails there as a broken connection does.
+ * connection and reconnect backoff) behind grpc-java's {@code round_robin} policy,
+ * jetcd's default. Every call picks the next subchannel that is connected: each unary
+ * call, each retry of one, and each stream when it starts (a watch; each
+ * {@code keepAliveOnce} is a stream of its own). A stream stays on its member for its
+ * life, so a node's keepalives and its watches may sit on different members: one stalled,
+ * or cut off from the majority, while the others serve. With no subchannel connected, the
+ * call goes to the next one and fails there as a broken connection does.
  */
 final class SimChannel implements EtcdGateway {
 

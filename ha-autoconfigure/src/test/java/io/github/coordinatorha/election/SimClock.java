@@ -1,9 +1,9 @@
 package io.github.coordinatorha.election;
 
 /**
- * A simulated machine's monotonic clock ({@link System#nanoTime()}): an offset, and a rate
- * against world time that may drift from 1 within a bound, as quartz clocks do. The rate
- * can change while the clock runs; the clock never jumps and never runs backwards.
+ * A simulated machine's monotonic clock ({@link System#nanoTime()}): an offset, and a
+ * rate against world time that may drift from 1 within a bound, as quartz clocks do. The
+ * rate can change while the clock runs; the clock never jumps and never runs backwards.
  */
 final class SimClock {
 
@@ -37,7 +37,8 @@ final class SimClock {
 	 */
 	static SimClock drifting(SimWorld world, double maxDrift) {
 		double drift = (world.random().nextDouble() * 2 - 1) * maxDrift;
-		// Any offset, negative too, as System.nanoTime may be: only differences mean anything.
+		// Any offset, negative too, as System.nanoTime may be: only differences mean
+		// anything.
 		long offset = world.random().nextLong() >> 4;
 		return new SimClock(world, offset, 1 + drift);
 	}

@@ -43,18 +43,18 @@ import org.jspecify.annotations.Nullable;
  * keepalive that arrives in between waits for the revocation and then finds the lease
  * gone; revocation deletes the lease's keys at one revision, in key order, and advances
  * nothing when it has none; a keepalive of an unknown lease answers TTL 0;</li>
- * <li>watches from a revision, delivered in revision order, one response per revision
- * for a watcher that keeps up and one for everything it missed when it catches up; a
- * watch from below the compaction revision ends {@code COMPACTED}, and a compaction
- * keeps the puts at its revision but not the deletions;</li>
- * <li>operator faults: {@link #stop()} and {@link #start()} (a new leader refreshes
- * every lease to TTL + election timeout, as etcd's {@code Promote} does; every watch
- * ends), {@link #wipe()}, {@link #snapshot()} and {@link #restore(Snapshot)} (state and
- * revision go back), etcd#15247, a stalled leader ({@link #stallLeader()}), and a
- * member cut off from the majority ({@link #isolate(int)}): after an election timeout it
- * knows it has no leader and refuses requests and new streams with "no leader" and,
- * after three more checks of its leader monitor, ends the streams it serves, as etcd does
- * for calls with {@code hasleader} metadata (every call of the starter's client; see
+ * <li>watches from a revision, delivered in revision order, one response per revision for
+ * a watcher that keeps up and one for everything it missed when it catches up; a watch
+ * from below the compaction revision ends {@code COMPACTED}, and a compaction keeps the
+ * puts at its revision but not the deletions;</li>
+ * <li>operator faults: {@link #stop()} and {@link #start()} (a new leader refreshes every
+ * lease to TTL + election timeout, as etcd's {@code Promote} does; every watch ends),
+ * {@link #wipe()}, {@link #snapshot()} and {@link #restore(Snapshot)} (state and revision
+ * go back), etcd#15247, a stalled leader ({@link #stallLeader()}), and a member cut off
+ * from the majority ({@link #isolate(int)}): after an election timeout it knows it has no
+ * leader and refuses requests and new streams with "no leader" and, after three more
+ * checks of its leader monitor, ends the streams it serves, as etcd does for calls with
+ * {@code hasleader} metadata (every call of the starter's client; see
  * {@link #watchesRequireLeader(boolean)} for watches without it);</li>
  * </ul>
  * Calls are served at once, on the world's thread; {@link SimGateway} adds the network.
@@ -388,9 +388,8 @@ final class SimEtcd {
 		for (Operation operation : operations) {
 			if (operation instanceof Operation.Put put) {
 				KeyValue old = this.state.keys.get(put.key());
-				KeyValue written = (old != null)
-						? new KeyValue(put.key(), put.value(), old.createRevision(), next, old.version() + 1,
-								put.leaseId())
+				KeyValue written = (old != null) ? new KeyValue(put.key(), put.value(), old.createRevision(), next,
+						old.version() + 1, put.leaseId())
 						: new KeyValue(put.key(), put.value(), next, next, 1, put.leaseId());
 				this.state.keys.put(put.key(), written);
 				detach(old);
@@ -463,8 +462,8 @@ final class SimEtcd {
 
 	/**
 	 * Renews a lease, as etcd's lease stream does: the answer comes at once, or for a
-	 * lease past its deadline that the lessor has not revoked yet, once it has (TTL 0), or
-	 * never on a stalled member that thinks the lease expired.
+	 * lease past its deadline that the lessor has not revoked yet, once it has (TTL 0),
+	 * or never on a stalled member that thinks the lease expired.
 	 * @param member the member serving the request
 	 * @param leaseId the lease
 	 * @param reply where the answer goes
@@ -567,8 +566,8 @@ final class SimEtcd {
 	// ---------------------------------------------------------------- faults
 
 	/**
-	 * Stops every member: connections are refused, every watch ends, leases stop
-	 * counting down (a lessor without a leader expires nothing).
+	 * Stops every member: connections are refused, every watch ends, leases stop counting
+	 * down (a lessor without a leader expires nothing).
 	 */
 	void stop() {
 		if (!this.serving) {
@@ -682,8 +681,8 @@ final class SimEtcd {
 		if (!this.serving || sick()) {
 			throw new IllegalStateException("The cluster must be serving without a stalled leader or a member cut off");
 		}
-		Stall stalled = new Stall(this.leader, new Header(this.state.revision, this.raftTerm,
-				this.memberIds[this.leader], this.clusterId));
+		Stall stalled = new Stall(this.leader,
+				new Header(this.state.revision, this.raftTerm, this.memberIds[this.leader], this.clusterId));
 		for (Lease lease : this.state.leases.values()) {
 			stalled.deadlines.put(lease.id, lease.deadline);
 			stalled.ttls.put(lease.id, lease.ttl);
@@ -698,8 +697,8 @@ final class SimEtcd {
 
 	/**
 	 * The stalled member comes back as a follower. As in etcd 3.4.23 (etcd#12528), the
-	 * revocations its lessor queued for the leases it thought expired go through, and
-	 * its watches catch up.
+	 * revocations its lessor queued for the leases it thought expired go through, and its
+	 * watches catch up.
 	 */
 	void endStall() {
 		Stall stalled = this.stall;
@@ -729,19 +728,19 @@ final class SimEtcd {
 	}
 
 	/**
-	 * Cuts a member off from the others (its peer links fail; clients still reach it).
-	 * It goes on as if nothing happened for an election timeout or up to twice that (its
+	 * Cuts a member off from the others (its peer links fail; clients still reach it). It
+	 * goes on as if nothing happened for an election timeout or up to twice that (its
 	 * randomized election timer, or for a leader the check-quorum step-down): requests to
-	 * it hang, its watches fall silent, and if it led, its lessor still answers keepalives
-	 * with its old header, as a stalled leader's does. Then it knows it has no leader:
-	 * requests and new streams fail at once with "etcdserver: no leader", and its leader
-	 * monitor, which looks every election timeout, ends the streams it serves at the third
-	 * look without a leader. If it led, the others have no leader either until they elect
-	 * one in a new raft term (after one to two election timeouts), which refreshes every
-	 * lease as a new leader does; what reaches them meanwhile waits.
+	 * it hang, its watches fall silent, and if it led, its lessor still answers
+	 * keepalives with its old header, as a stalled leader's does. Then it knows it has no
+	 * leader: requests and new streams fail at once with "etcdserver: no leader", and its
+	 * leader monitor, which looks every election timeout, ends the streams it serves at
+	 * the third look without a leader. If it led, the others have no leader either until
+	 * they elect one in a new raft term (after one to two election timeouts), which
+	 * refreshes every lease as a new leader does; what reaches them meanwhile waits.
 	 * @param member the member
-	 * @throws IllegalStateException for a cluster of fewer than three members, or one
-	 * not serving, stalled or with a member cut off already
+	 * @throws IllegalStateException for a cluster of fewer than three members, or one not
+	 * serving, stalled or with a member cut off already
 	 */
 	void isolate(int member) {
 		if (this.memberIds.length < 3) {
@@ -970,7 +969,8 @@ final class SimEtcd {
 				continue;
 			}
 			if (watch.nextRevision < revision) {
-				// it was held until now (a stalled member back, which applies its log in order
+				// it was held until now (a stalled member back, which applies its log in
+				// order
 				// before what comes next): what it missed first
 				catchUp(watch);
 				continue;
@@ -1154,7 +1154,8 @@ final class SimEtcd {
 			char y = b.charAt(i);
 			if (x != y) {
 				if (x >= 0xD800 && y >= 0xD800) {
-					// Surrogates (code points above U+FFFF) sort after U+E000..U+FFFF in UTF-8.
+					// Surrogates (code points above U+FFFF) sort after U+E000..U+FFFF in
+					// UTF-8.
 					return codePointOrder(x) - codePointOrder(y);
 				}
 				return x - y;
@@ -1179,11 +1180,12 @@ final class SimEtcd {
 	 * @param renewRacesRevokeNanos for how long after a revocation a keepalive of the
 	 * lease still gets a TTL (etcd#20590, a race in etcd up to 3.4.37), {@code 0} for
 	 * never
-	 * @param staleLessor whether a leader that lost its leadership without knowing (stalled,
-	 * or cut off before it steps down) still renews leases from its lessor (etcd#15247)
-	 * and, stalled, revokes on its return what it thought expired (etcd#12528), as etcd
-	 * 3.4.23 does; {@code false} for an etcd with the fixes, whose lessor confirms its
-	 * leadership first: such a member answers no keepalive and revokes nothing
+	 * @param staleLessor whether a leader that lost its leadership without knowing
+	 * (stalled, or cut off before it steps down) still renews leases from its lessor
+	 * (etcd#15247) and, stalled, revokes on its return what it thought expired
+	 * (etcd#12528), as etcd 3.4.23 does; {@code false} for an etcd with the fixes, whose
+	 * lessor confirms its leadership first: such a member answers no keepalive and
+	 * revokes nothing
 	 */
 	record Settings(long heartbeatNanos, long electionTimeoutNanos, long lessorTickNanos, int members,
 			long renewRacesRevokeNanos, boolean staleLessor) {
@@ -1265,7 +1267,8 @@ final class SimEtcd {
 
 		/**
 		 * It is stalled, or cut off and does not know it yet, or waits for a new leader:
-		 * the request waits for ever (a stalled leader's lessor still answers keepalives).
+		 * the request waits for ever (a stalled leader's lessor still answers
+		 * keepalives).
 		 */
 		HANGING,
 
@@ -1552,7 +1555,8 @@ final class SimEtcd {
 				this.deadlines.put(leaseId, now + ttl * SECOND);
 				reply.answered(new LeaseRenewal(this.header, ttl));
 			}
-			// else: expired in its view; the renew waits for a revocation that cannot commit
+			// else: expired in its view; the renew waits for a revocation that cannot
+			// commit
 		}
 
 	}
@@ -1568,7 +1572,9 @@ final class SimEtcd {
 		/** The lessor of a leader cut off, until it steps down. */
 		@Nullable Stall staleLessor;
 
-		/** When the majority elects a new leader, if the member led; {@code 0} once done. */
+		/**
+		 * When the majority elects a new leader, if the member led; {@code 0} once done.
+		 */
 		long newLeaderAt;
 
 		SimWorld.@Nullable Event election;

@@ -290,8 +290,9 @@ class SimEtcdTests {
 		assertThat(saw).isEmpty();
 		etcd.endStall();
 		// seed 92 of the 5000 lost the put: the revocation reached the watch first
-		assertThat(saw.stream().flatMap(List::stream).map((event) -> event.keyValue().key() + (event.deleted() ? "-" : "+")))
-			.containsExactly("k2+", "k1-");
+		assertThat(saw.stream()
+			.flatMap(List::stream)
+			.map((event) -> event.keyValue().key() + (event.deleted() ? "-" : "+"))).containsExactly("k2+", "k1-");
 		assertThat(ended).isEmpty();
 	}
 
@@ -312,12 +313,14 @@ class SimEtcdTests {
 		assertThat(hanging.failure).isNull();
 		put(etcd, "k", lease);
 		assertThat(cutOffSaw).isEmpty();
-		// within two election timeouts it knows; within three more looks it ends its streams
+		// within two election timeouts it knows; within three more looks it ends its
+		// streams
 		this.world.runFor(1000 * MS);
 		assertThat(etcd.availability(1)).isEqualTo(Availability.NO_LEADER);
 		Replies refused = new Replies();
 		etcd.keepAlive(1, lease, refused);
-		assertThat(refused.failure).isNotNull().satisfies((failure) -> assertThat(failure.getMessage()).contains("no leader"));
+		assertThat(refused.failure).isNotNull()
+			.satisfies((failure) -> assertThat(failure.getMessage()).contains("no leader"));
 		List<String> refusedWatch = new ArrayList<>();
 		etcd.watch(1, "k", null, 0, sink(new ArrayList<>(), refusedWatch));
 		assertThat(refusedWatch).containsExactly("FAILED");

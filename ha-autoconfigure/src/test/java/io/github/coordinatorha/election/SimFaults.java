@@ -35,9 +35,9 @@ record SimFaults(Latency latency, double requestLoss, double answerLoss, double 
 	}
 
 	/**
-	 * A poor network: 0.5 to 5 ms, one message in 200 delayed by up to 3 s; one request in
-	 * 100 lost, one answer in 100 lost; watchers lag after one response in 50 for up to
-	 * 2 s; a watch stream breaks every 2 minutes on average.
+	 * A poor network: 0.5 to 5 ms, one message in 200 delayed by up to 3 s; one request
+	 * in 100 lost, one answer in 100 lost; watchers lag after one response in 50 for up
+	 * to 2 s; a watch stream breaks every 2 minutes on average.
 	 * @return the faults
 	 */
 	static SimFaults flaky() {

@@ -29,9 +29,9 @@ import org.jspecify.annotations.Nullable;
  * channel breaks (watches end {@code FAILED}) and reconnects only when gRPC's backoff
  * next tries (1 s, then 1.6 times longer each time, +-20%, at most 120 s), so a node can
  * stay away for a while after etcd is back. While it is away, a transaction, keepalive or
- * watch fails at once ({@code FAILED}); a read, grant or revoke is retried by jetcd
- * after 0.5 s and 1 s more before it fails. Cut off with {@link Cut#SILENT}, packets
- * vanish: calls time out, watches fall silent and end only when gRPC's keepalive gives up
+ * watch fails at once ({@code FAILED}); a read, grant or revoke is retried by jetcd after
+ * 0.5 s and 1 s more before it fails. Cut off with {@link Cut#SILENT}, packets vanish:
+ * calls time out, watches fall silent and end only when gRPC's keepalive gives up
  * ({@link SimFaults#silentStreamTimeoutNanos()}); reconnected before that, they catch up
  * as TCP would. A stalled member ({@link SimEtcd#stallLeader()}) hangs everything but
  * keepalives. A member that knows it has no leader ({@link SimEtcd#isolate(int)}) fails
@@ -195,7 +195,8 @@ final class SimGateway implements EtcdGateway {
 	 * @return {@code true} if one does
 	 */
 	boolean watches(String key) {
-		return this.watches.stream().anyMatch((watch) -> watch.server != null && watch.server.watches(key) && !watch.over());
+		return this.watches.stream()
+			.anyMatch((watch) -> watch.server != null && watch.server.watches(key) && !watch.over());
 	}
 
 	/**
@@ -308,7 +309,8 @@ final class SimGateway implements EtcdGateway {
 			return watch;
 		}
 		if (this.cut == Cut.SILENT) {
-			// The request waits in the void with the others, until the keepalive gives up.
+			// The request waits in the void with the others, until the keepalive gives
+			// up.
 			watch.pendingCreate = () -> open(watch, key, rangeEnd, fromRevision, this.etcd.incarnation());
 			return watch;
 		}
@@ -480,7 +482,10 @@ final class SimGateway implements EtcdGateway {
 			this.retried = retried;
 		}
 
-		/** The client sends the request (again, when jetcd retries it, where the channel picks). */
+		/**
+		 * The client sends the request (again, when jetcd retries it, where the channel
+		 * picks).
+		 */
 		void attempt() {
 			if (this.future.isDone()) {
 				return;

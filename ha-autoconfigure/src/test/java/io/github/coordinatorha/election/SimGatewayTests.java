@@ -149,7 +149,8 @@ class SimGatewayTests {
 		assertThat(read).isNotDone();
 		this.world.runUntil(() -> gateway.connected(), this.world.now() + 60 * SECOND);
 		long away = this.world.now() - 30 * SECOND;
-		// attempts 1, 1.6, 2.56, 4.1, 6.55, 10.5 s (+-20%) apart: the 6th or 7th comes 0.5 to 22 s late
+		// attempts 1, 1.6, 2.56, 4.1, 6.55, 10.5 s (+-20%) apart: the 6th or 7th comes
+		// 0.5 to 22 s late
 		assertThat(away).isBetween(SECOND / 2, 22 * SECOND);
 		assertThat(this.world.traceLines()).filteredOn((line) -> line.contains("channel")).hasSize(2);
 	}
@@ -168,8 +169,8 @@ class SimGatewayTests {
 	@Test
 	void aNodeCutOffSilentlyTimesOutAndItsWatchesCatchUpWhenReconnectedInTime() {
 		SimGateway gateway = gateway(SimFaults.none());
-		SimGateway other = new SimGateway(new SimProcess(this.world, "n2", new SimClock(this.world, 0, 1)),
-				this.etcd, TIMEOUT);
+		SimGateway other = new SimGateway(new SimProcess(this.world, "n2", new SimClock(this.world, 0, 1)), this.etcd,
+				TIMEOUT);
 		Watch watch = watch(gateway, "a", "b", 2);
 		this.world.runFor(10 * MS);
 		gateway.cutOff(Cut.SILENT);

@@ -68,19 +68,19 @@ final class SimLoad implements EtcdGateway.WatchListener {
 
 	private void keepAlive() {
 		long lease = this.leaseId;
-		this.gateway.keepAliveOnce(lease, Duration.ofMillis(this.ttlSeconds * 1000 / 3)).whenCompleteAsync(
-				(renewal, failure) -> {
-					if (lease != this.leaseId) {
-						return;
-					}
-					if (failure != null && EtcdFailure.of(failure).is(EtcdFailure.Kind.LEASE_NOT_FOUND)) {
-						this.world.trace(this.name, "lease lost", lease);
-						this.leaseId = 0;
-						grant();
-						return;
-					}
-					this.lane.schedule(this::keepAlive, this.ttlSeconds * SECOND / 3);
-				}, this.lane);
+		this.gateway.keepAliveOnce(lease, Duration.ofMillis(this.ttlSeconds * 1000 / 3))
+			.whenCompleteAsync((renewal, failure) -> {
+				if (lease != this.leaseId) {
+					return;
+				}
+				if (failure != null && EtcdFailure.of(failure).is(EtcdFailure.Kind.LEASE_NOT_FOUND)) {
+					this.world.trace(this.name, "lease lost", lease);
+					this.leaseId = 0;
+					grant();
+					return;
+				}
+				this.lane.schedule(this::keepAlive, this.ttlSeconds * SECOND / 3);
+			}, this.lane);
 	}
 
 	private void read() {
@@ -89,8 +89,7 @@ final class SimLoad implements EtcdGateway.WatchListener {
 				this.lane.schedule(this::read, SECOND / 5);
 				return;
 			}
-			this.gateway.watch(this.prefix, SimLoad.rangeEnd(this.prefix),
-					range.header().revision() + 1, this);
+			this.gateway.watch(this.prefix, SimLoad.rangeEnd(this.prefix), range.header().revision() + 1, this);
 		}, this.lane);
 	}
 

@@ -12,10 +12,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 12, item 5, on the simulator: a standby whose watch sits on a member cut off
- * from the majority, while its keepalives go through the others, must still take over
- * when the active dies. It does because the member ends watches that ask for a leader;
- * one that does not ask (jetcd's default) falls silent, and the standby never hears.
+ * Issue 12, item 5, on the simulator: a standby whose watch sits on a member cut off from
+ * the majority, while its keepalives go through the others, must still take over when the
+ * active dies. It does because the member ends watches that ask for a leader; one that
+ * does not ask (jetcd's default) falls silent, and the standby never hears.
  */
 class SimMemberFaultTests {
 

@@ -15,9 +15,9 @@ import io.github.coordinatorha.election.EtcdGateway.Txn;
 /**
  * One simulated node: the real {@link ElectionNode} (session, role actors, machines,
  * stores) on a {@link SimProcess}'s lanes, talking to {@link SimEtcd} through its own
- * {@link SimChannel}, one connection per member. While ACTIVE for a role it makes a guarded write every
- * {@link #WORK_INTERVAL}, as an application would, so the run can check that etcd never
- * accepts a write of an older term after a newer one.
+ * {@link SimChannel}, one connection per member. While ACTIVE for a role it makes a
+ * guarded write every {@link #WORK_INTERVAL}, as an application would, so the run can
+ * check that etcd never accepts a write of an older term after a newer one.
  */
 final class SimNode {
 
@@ -85,10 +85,8 @@ final class SimNode {
 		ElectionSettings election = new ElectionSettings(this.settings.rootPath(), "meta", this.settings.ttl(),
 				this.settings.requestTimeout(), () -> processName + ":8080", processName, "1.0", "sim");
 		List<RoleDefinition> definitions = this.roles.stream().map((role) -> new RoleDefinition(role, true)).toList();
-		ElectionTrace trace = this.world.tracing()
-				? (role, input, phase, effects) -> this.world.trace(processName + " " + role, input.toString(),
-						phase.getClass().getSimpleName())
-				: ElectionTrace.NONE;
+		ElectionTrace trace = this.world.tracing() ? (role, input, phase, effects) -> this.world
+			.trace(processName + " " + role, input.toString(), phase.getClass().getSimpleName()) : ElectionTrace.NONE;
 		this.tap = new SimEngineTap(this.gateway, this.etcd, this.world);
 		this.node = new ElectionNode(this.tap, election, definitions, this::publish, null, new Drains(),
 				new SimLanes(this.process), trace);
@@ -190,7 +188,8 @@ final class SimNode {
 	void heal() {
 		this.failNextActivation = false;
 		if (!this.running || this.stopping) {
-			// a stop under way (say, in a paused process) ends as a stop does: the process goes
+			// a stop under way (say, in a paused process) ends as a stop does: the
+			// process goes
 			crash();
 			start();
 			return;
@@ -225,11 +224,13 @@ final class SimNode {
 				String activeKey = this.keys.activeKey(role.toLowerCase(java.util.Locale.ROOT));
 				// the node's own epoch guard, as ActiveStandby.epochGuard builds it
 				Compare epoch = this.node.epochCompare(token);
-				this.gateway.txn(new Txn(List.of(Compare.modRevision(activeKey, Compare.Operator.EQUAL,
-						token.revision()), epoch), List.of(new Operation.Put(WORK_PREFIX + role,
-								Long.toString(token.value()), 0)), List.of()))
+				this.gateway
+					.txn(new Txn(
+							List.of(Compare.modRevision(activeKey, Compare.Operator.EQUAL, token.revision()), epoch),
+							List.of(new Operation.Put(WORK_PREFIX + role, Long.toString(token.value()), 0)), List.of()))
 					.thenAccept((result) -> {
-						// answered on this process's lane: a crashed process writes nothing more
+						// answered on this process's lane: a crashed process writes
+						// nothing more
 						if (result.succeeded()) {
 							this.store.written(this.node, token);
 						}
@@ -260,7 +261,8 @@ final class SimNode {
 
 	/**
 	 * A store outside etcd that keeps the highest token it accepted per role and refuses
-	 * lower ones, as the README tells users to build one; a refusal goes back to the node.
+	 * lower ones, as the README tells users to build one; a refusal goes back to the
+	 * node.
 	 */
 	interface FencedStore {
 

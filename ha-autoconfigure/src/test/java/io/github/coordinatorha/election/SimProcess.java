@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One simulated process (a JVM a node runs in): its machine's clock, its lanes, and
- * what can happen to a process. A paused process (a long GC, SIGSTOP, a frozen VM) runs
+ * One simulated process (a JVM a node runs in): its machine's clock, its lanes, and what
+ * can happen to a process. A paused process (a long GC, SIGSTOP, a frozen VM) runs
  * nothing: tasks and timers that come due wait, and run on resume in the order they came
  * due. A crashed process (kill -9) drops everything, for ever; a node that comes back is
  * a new process, on the same machine's clock.

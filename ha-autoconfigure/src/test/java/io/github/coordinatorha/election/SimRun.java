@@ -64,7 +64,9 @@ final class SimRun {
 	private static final List<List<String>> ROLE_SETS = List.of(List.of("rootCoord"),
 			List.of("rootCoord", "queryCoord"));
 
-	/** How often the operator's backup takes a snapshot of etcd, at the most and least. */
+	/**
+	 * How often the operator's backup takes a snapshot of etcd, at the most and least.
+	 */
 	private static final long MIN_SNAPSHOT_INTERVAL = 15 * SECOND;
 
 	private static final long MAX_SNAPSHOT_INTERVAL = 90 * SECOND;
@@ -142,11 +144,13 @@ final class SimRun {
 		this.world = new SimWorld(seed, traceLines);
 		this.random = this.world.random();
 		int members = this.random.nextBoolean() ? 3 : 1;
-		// three members run etcd 3.4.23, with the stale lessor of etcd#15247 and #12528, or
+		// three members run etcd 3.4.23, with the stale lessor of etcd#15247 and #12528,
+		// or
 		// an etcd with the fixes
 		this.etcd = new SimEtcd(this.world,
 				SimEtcd.Settings.defaults().withMembers(members).withStaleLessor(this.random.nextBoolean()));
-		// -Dsim.watchWithoutLeader=true: watches as jetcd makes them by default, which a member
+		// -Dsim.watchWithoutLeader=true: watches as jetcd makes them by default, which a
+		// member
 		// cut off from the majority neither refuses nor ends (issue 12, item 5)
 		this.etcd.watchesRequireLeader(!Boolean.getBoolean("sim.watchWithoutLeader"));
 		Duration ttl = Duration.ofSeconds(List.of(2, 3, 5).get(this.random.nextInt(3)));
@@ -174,8 +178,8 @@ final class SimRun {
 	/**
 	 * How long after the faults stop and every node reaches etcd one node is ACTIVE for
 	 * each role at the latest: a lease of the old active may live one TTL (plus etcd's
-	 * lessor tick), a standby not first in line waits one TTL, a retry waits up to one TTL,
-	 * and a few requests must be answered.
+	 * lessor tick), a standby not first in line waits one TTL, a retry waits up to one
+	 * TTL, and a few requests must be answered.
 	 */
 	long recoveryBound() {
 		return 3 * this.settings.ttl().toNanos() + 3 * this.settings.requestTimeout().toNanos() + SECOND;
@@ -217,7 +221,8 @@ final class SimRun {
 
 	private void turbulent(long until) {
 		while (this.world.now() < until) {
-			long next = Math.min(until, this.world.now() + (long) (-Math.log(1 - this.random.nextDouble()) * 2 * SECOND));
+			long next = Math.min(until,
+					this.world.now() + (long) (-Math.log(1 - this.random.nextDouble()) * 2 * SECOND));
 			this.world.run(next, this::check);
 			if (this.world.now() < until) {
 				inject();
@@ -251,7 +256,8 @@ final class SimRun {
 			later(between(ttl / 3, 3 * ttl), cut::reconnect);
 		}
 		else if (choice < 58) {
-			fault("handover", () -> this.roles.forEach((role) -> node.handOver(role, resigned(node, role, this.world.now()))));
+			fault("handover",
+					() -> this.roles.forEach((role) -> node.handOver(role, resigned(node, role, this.world.now()))));
 		}
 		else if (choice < 63) {
 			fault("activationFails", node::failNextActivation);
@@ -388,7 +394,8 @@ final class SimRun {
 				healed + 200 * SECOND)) {
 			fail("a node did not reach etcd again within 200s of the faults' end");
 		}
-		// Requests sent under the faults may still arrive, as late as a link's slowest tail.
+		// Requests sent under the faults may still arrive, as late as a link's slowest
+		// tail.
 		long settled = Math.max(this.world.now(), healed + IN_FLIGHT_NANOS);
 		this.world.run(settled, this::check);
 		// From then on one node must be ACTIVE for each role within the bound, and stay.
@@ -553,16 +560,16 @@ final class SimRun {
 					this.excusedOverlapSteps++;
 				}
 				else if (this.nodes.stream().anyMatch((node) -> node.isActive(role) && staleLessor(node))) {
-					// etcd#15247 or #12528: a stalled leader renewed a lease the majority let
-					// expire before any answer told the node of a newer raft term, or revoked
+					// etcd#15247 or #12528: a stalled leader renewed a lease the majority
+					// let
+					// expire before any answer told the node of a newer raft term, or
+					// revoked
 					// one the majority kept alive
 					this.staleLessorOverlapSteps++;
 				}
 				else {
-					fail("two nodes ACTIVE for " + role + " at once: " + this.nodes.stream()
-						.filter((node) -> node.isActive(role))
-						.map(SimNode::name)
-						.toList());
+					fail("two nodes ACTIVE for " + role + " at once: "
+							+ this.nodes.stream().filter((node) -> node.isActive(role)).map(SimNode::name).toList());
 				}
 			}
 		}
@@ -591,7 +598,8 @@ final class SimRun {
 				.stream()
 				.anyMatch((seen) -> seen.getKey().startsWith(role + "@") && !seen.getKey().endsWith("@" + node.name())
 						&& seen.getValue() >= asked);
-			// A successor whose own activation failed lately holds off and steps back: then
+			// A successor whose own activation failed lately holds off and steps back:
+			// then
 			// the role may come back to this node at once.
 			boolean holdingOff = this.nodes.stream()
 				.anyMatch((other) -> other.serverId(role) == successor
@@ -609,8 +617,8 @@ final class SimRun {
 	/**
 	 * A node that handed a role over must not win it straight back while the successor it
 	 * named is still registered: that one takes the role. Only after a TTL (its fallback,
-	 * should the successor be stuck or dead), or once the successor's session is gone, may
-	 * the role come back to the node.
+	 * should the successor be stuck or dead), or once the successor's session is gone,
+	 * may the role come back to the node.
 	 */
 	private void wonBack(String role, SimNode active) {
 		Handover handover = this.resigned.get(role);
@@ -663,7 +671,6 @@ final class SimRun {
 			}
 		}
 	}
-
 
 	private boolean oneActivePerRole() {
 		for (String role : this.roles) {
@@ -730,8 +737,8 @@ final class SimRun {
 	 * @param roles its number of roles
 	 * @param members etcd's members
 	 * @param disasters the wipes and restores
-	 * @param windowWrites guarded writes etcd accepted after a wipe or restore, before its
-	 * epoch was raised, with a token below the highest accepted before it
+	 * @param windowWrites guarded writes etcd accepted after a wipe or restore, before
+	 * its epoch was raised, with a token below the highest accepted before it
 	 * @param unraisedAtEnd wipes and restores whose epoch was never raised
 	 * @param maxRaiseNanos the longest time from a wipe or restore to the raise of its
 	 * epoch
@@ -752,9 +759,9 @@ final class SimRun {
 	record Result(long seed, long simulatedNanos, long events, Map<String, Integer> faults, int quietStretches,
 			long maxRecoveryNanos, long guardedWrites, long excusedOverlapSteps, double restWritesPerMinute,
 			Duration ttl, int roles, int members, int disasters, long windowWrites, int unraisedAtEnd,
-			long maxRaiseNanos, long maxWindowWriteNanos, long storeRefusals, long maxStoreRecoveryNanos, double restWritesPerMinuteAfterDisaster,
-			double maxRestWritesPerMinuteAfterDisaster, long maxServerId, boolean staleLessor,
-			long staleLessorOverlapSteps) {
+			long maxRaiseNanos, long maxWindowWriteNanos, long storeRefusals, long maxStoreRecoveryNanos,
+			double restWritesPerMinuteAfterDisaster, double maxRestWritesPerMinuteAfterDisaster, long maxServerId,
+			boolean staleLessor, long staleLessorOverlapSteps) {
 	}
 
 	/**

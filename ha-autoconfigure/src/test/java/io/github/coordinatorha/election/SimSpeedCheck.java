@@ -6,14 +6,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How fast the simulated world runs, by hand (not part of the build: Surefire's default
- * includes do not match the name):
- * <pre>
+ * includes do not match the name): <pre>
  * mvn -B -ntp -q -pl ha-autoconfigure -am verify -Dtest=SimSpeedCheck -Dsurefire.failIfNoSpecifiedTests=false
- * </pre>
- * It runs 100 seeds of 1,000 simulated seconds each: three processes on drifting clocks
- * with flaky connections ({@link SimFaults#flaky()}) running {@link SimLoad}, a pause of
- * one process every 100 s, an etcd restart every 300 s and a compaction every 60 s, and
- * prints events and simulated seconds per wall-clock second ({@code -Dsim.seeds},
+ * </pre> It runs 100 seeds of 1,000 simulated seconds each: three processes on drifting
+ * clocks with flaky connections ({@link SimFaults#flaky()}) running {@link SimLoad}, a
+ * pause of one process every 100 s, an etcd restart every 300 s and a compaction every 60
+ * s, and prints events and simulated seconds per wall-clock second ({@code -Dsim.seeds},
  * {@code -Dsim.seconds} and {@code -Dsim.trace} (trace lines kept) change the run). It
  * measures the world, not the election engine, whose nodes add their own work per event.
  */
@@ -32,9 +30,10 @@ class SimSpeedCheck {
 			events += run(seed, seconds);
 		}
 		double wall = (System.nanoTime() - start) / 1e9;
-		System.out.printf("SimSpeedCheck: %d seeds x %d simulated s of 3 nodes = %d simulated s in %.2f s wall: "
-				+ "%d events, %.0f events/s, %.0f simulated s per wall s%n", seeds, seconds, seeds * seconds, wall,
-				events, events / wall, seeds * seconds / wall);
+		System.out.printf(
+				"SimSpeedCheck: %d seeds x %d simulated s of 3 nodes = %d simulated s in %.2f s wall: "
+						+ "%d events, %.0f events/s, %.0f simulated s per wall s%n",
+				seeds, seconds, seeds * seconds, wall, events, events / wall, seeds * seconds / wall);
 	}
 
 	private static long run(long seed, long seconds) {

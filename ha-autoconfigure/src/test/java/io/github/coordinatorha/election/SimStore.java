@@ -65,8 +65,8 @@ final class SimStore {
 	 * @param restStart when the rest began
 	 * @param refusalBound the latest a refusal may come (the faults' end and the recovery
 	 * bound)
-	 * @param acceptBound the latest the first acceptance after a refusal may come (that and
-	 * one write)
+	 * @param acceptBound the latest the first acceptance after a refusal may come (that
+	 * and one write)
 	 * @return the violation, or {@code null} if none
 	 */
 	@Nullable String violation(String role, long restStart, long refusalBound, long acceptBound) {

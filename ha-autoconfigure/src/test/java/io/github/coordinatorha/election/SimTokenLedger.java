@@ -10,8 +10,8 @@ import io.github.coordinatorha.FencingToken;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The fencing tokens of the guarded writes etcd accepted, per role, and what must hold
- * of them across etcd's histories:
+ * The fencing tokens of the guarded writes etcd accepted, per role, and what must hold of
+ * them across etcd's histories:
  * <ul>
  * <li>within one history (a wipe or a restore from an older snapshot starts a new one),
  * no token below the highest accepted before it;</li>

@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * comes, and a trace of recent lines. Everything runs on the one thread that created the
  * world, so a run depends on its seed alone and replays exactly.
  * <p>
- * Tracing costs no formatting: a line keeps references to its source, its message and
- * an optional number or detail, and is formatted only when printed.
+ * Tracing costs no formatting: a line keeps references to its source, its message and an
+ * optional number or detail, and is formatted only when printed.
  */
 final class SimWorld {
 
@@ -56,7 +56,8 @@ final class SimWorld {
 	 */
 	SimWorld(long seed, int traceLines) {
 		this.seed = seed;
-		// java.util.Random's first draws barely differ between nearby seeds (seeds 1 to 50
+		// java.util.Random's first draws barely differ between nearby seeds (seeds 1 to
+		// 50
 		// all drew the same first boolean): scramble the seed first.
 		this.random = new Random(new java.util.SplittableRandom(seed).nextLong());
 		this.trace = new Trace(traceLines);
@@ -67,7 +68,8 @@ final class SimWorld {
 	}
 
 	/**
-	 * The source of every choice. Draw from it only on the world's thread, in event order.
+	 * The source of every choice. Draw from it only on the world's thread, in event
+	 * order.
 	 * @return the random source
 	 */
 	Random random() {
@@ -255,9 +257,17 @@ final class SimWorld {
 	 */
 	String traceDump() {
 		StringBuilder out = new StringBuilder();
-		out.append("seed ").append(this.seed).append(", at ").append(seconds(this.now)).append(", ")
-			.append(this.eventsRun).append(" events; last ").append(this.trace.size()).append(" of ")
-			.append(this.trace.count).append(" trace lines:\n");
+		out.append("seed ")
+			.append(this.seed)
+			.append(", at ")
+			.append(seconds(this.now))
+			.append(", ")
+			.append(this.eventsRun)
+			.append(" events; last ")
+			.append(this.trace.size())
+			.append(" of ")
+			.append(this.trace.count)
+			.append(" trace lines:\n");
 		for (String line : this.trace.lines()) {
 			out.append("  ").append(line).append('\n');
 		}
@@ -282,7 +292,8 @@ final class SimWorld {
 					+ Thread.currentThread().getName() + ": everything in a simulation must run on its events (no"
 					+ " real threads, executors or timers, such as CompletableFuture's *Async without an executor"
 					+ " or orTimeout)");
-			// The other thread may swallow it (a future's callback): the world's thread throws it too.
+			// The other thread may swallow it (a future's callback): the world's thread
+			// throws it too.
 			this.misuse = misuse;
 			throw misuse;
 		}

@@ -39,7 +39,8 @@ class SimulationTests {
 
 	@BeforeAll
 	static void quietTheEngine() {
-		// The engine logs for operators; a hundred thousand simulated seconds of it is noise.
+		// The engine logs for operators; a hundred thousand simulated seconds of it is
+		// noise.
 		Logger engine = (Logger) LoggerFactory.getLogger(ENGINE);
 		engineLevel = engine.getLevel();
 		engine.setLevel(Level.OFF);
@@ -82,7 +83,8 @@ class SimulationTests {
 		long simulated = results.stream().mapToLong(Result::simulatedNanos).sum() / SimRun.SECOND;
 		long events = results.stream().mapToLong(Result::events).sum();
 		Map<String, Integer> faults = new TreeMap<>();
-		results.forEach((result) -> result.faults().forEach((fault, count) -> faults.merge(fault, count, Integer::sum)));
+		results
+			.forEach((result) -> result.faults().forEach((fault, count) -> faults.merge(fault, count, Integer::sum)));
 		System.out.printf(java.util.Locale.ROOT,
 				"simulation: seeds=%d (from %d, %d on 3 members, %d of them with etcd 3.4.23's stale lessor) simulated=%ds wall=%.1fs events=%d (%.0f/s)"
 						+ " quietStretches=%d maxRecovery=%s guardedWrites=%d restWritesPerMinute<=%.1f"
@@ -90,8 +92,8 @@ class SimulationTests {
 						+ " storeRefusals=%d maxStoreRecovery=%s restWritesPerMinuteAfterDisaster=%.2f (<=%.1f)"
 						+ " maxServerId=%d faults=%s%n",
 				seeds, first, results.stream().filter((result) -> result.members() == 3).count(),
-				results.stream().filter(Result::staleLessor).count(), simulated, wall,
-				events, events / wall, results.stream().mapToInt(Result::quietStretches).sum(),
+				results.stream().filter(Result::staleLessor).count(), simulated, wall, events, events / wall,
+				results.stream().mapToInt(Result::quietStretches).sum(),
 				SimRun.seconds(results.stream().mapToLong(Result::maxRecoveryNanos).max().orElse(0)),
 				results.stream().mapToLong(Result::guardedWrites).sum(),
 				results.stream().mapToDouble(Result::restWritesPerMinute).max().orElse(0),
@@ -102,7 +104,10 @@ class SimulationTests {
 				SimRun.seconds(results.stream().mapToLong(Result::maxWindowWriteNanos).max().orElse(0)),
 				results.stream().mapToInt(Result::unraisedAtEnd).sum(),
 				SimRun.seconds(results.stream().mapToLong(Result::maxRaiseNanos).max().orElse(0)),
-				results.stream().max(java.util.Comparator.comparingLong(Result::maxRaiseNanos)).map(Result::seed).orElse(0L),
+				results.stream()
+					.max(java.util.Comparator.comparingLong(Result::maxRaiseNanos))
+					.map(Result::seed)
+					.orElse(0L),
 				results.stream().mapToLong(Result::storeRefusals).sum(),
 				SimRun.seconds(results.stream().mapToLong(Result::maxStoreRecoveryNanos).max().orElse(0)),
 				restAfterDisaster(results),

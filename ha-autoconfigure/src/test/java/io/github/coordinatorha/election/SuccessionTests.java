@@ -207,7 +207,8 @@ class SuccessionTests {
 			assertThat(output).contains("hands ACTIVE over to serverId " + doomedId + " on request");
 			assertThat(handover.outcome()).isEqualTo(Handover.Outcome.HANDED_OVER);
 			assertThat(handover.successorServerId()).isEqualTo(nextId);
-			// two transfer transactions went through the delay, each a round trip: the one
+			// two transfer transactions went through the delay, each a round trip: the
+			// one
 			// to the dead session, refused, and the one to the next successor
 			assertThat(handoverMillis).isGreaterThanOrEqualTo(4 * delay.toMillis() - 50);
 			proxy.pass();
@@ -241,14 +242,15 @@ class SuccessionTests {
 		await().atMost(TTL.multipliedBy(4)).until(() -> high.isActive(ROOT));
 		long dwellMillis = (System.nanoTime() - joinedAt) / 1_000_000;
 		assertThat(dwellMillis).isGreaterThanOrEqualTo(TTL.multipliedBy(2).toMillis() - 700);
-		assertThat(output).contains("hands ACTIVE over to serverId " + high.serverId(ROOT)
-				+ ", which ranks above it (priority)");
+		assertThat(output)
+			.contains("hands ACTIVE over to serverId " + high.serverId(ROOT) + ", which ranks above it (priority)");
 		assertThat(handedOverTo(output, high)).isTrue();
 		assertThat(activeKey().getCreateRevision()).isEqualTo(createRevision);
 		assertThat(low.events(ROOT)).last()
 			.extracting(RoleTransitionEvent::getReason)
 			.isEqualTo(TransitionReason.PREEMPTED);
-		// A node that ranks equal joins: over 6 x TTL the role moves neither to it nor back.
+		// A node that ranks equal joins: over 6 x TTL the role moves neither to it nor
+		// back.
 		TestNode equal = standbyOf(high, with(preempting, "rootCoord.activeStandby.priority=5"));
 		int activations = activations();
 		await().during(TTL.multipliedBy(6))
@@ -328,8 +330,7 @@ class SuccessionTests {
 	}
 
 	private static String[] version(String version) {
-		return new String[] { "rootCoord.activeStandby.successor=newest-version",
-				"test.build-version=" + version };
+		return new String[] { "rootCoord.activeStandby.successor=newest-version", "test.build-version=" + version };
 	}
 
 	private static String[] with(String[] properties, String more) {
@@ -381,7 +382,10 @@ class SuccessionTests {
 	}
 
 	private boolean leaseAlive(long leaseId) throws Exception {
-		return this.client.getLeaseClient().timeToLive(leaseId, LeaseOption.DEFAULT).get(5, TimeUnit.SECONDS).getTTL() > 0;
+		return this.client.getLeaseClient()
+			.timeToLive(leaseId, LeaseOption.DEFAULT)
+			.get(5, TimeUnit.SECONDS)
+			.getTTL() > 0;
 	}
 
 	private boolean guardedWrite(Cmp guard, String value) throws Exception {

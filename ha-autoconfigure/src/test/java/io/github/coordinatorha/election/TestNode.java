@@ -25,8 +25,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * One node of a test: a whole Spring application context with the starter, in this
- * JVM, talking to a real etcd.
+ * One node of a test: a whole Spring application context with the starter, in this JVM,
+ * talking to a real etcd.
  */
 final class TestNode implements AutoCloseable {
 

@@ -54,8 +54,7 @@ class OperationsTests {
 	}
 
 	private ConfigurableApplicationContext nodeOn(String endpoints, String... properties) {
-		ConfigurableApplicationContext context = TestApplications.run(Node.class, endpoints, this.rootPath,
-				properties);
+		ConfigurableApplicationContext context = TestApplications.run(Node.class, endpoints, this.rootPath, properties);
 		this.nodes.add(context);
 		return context;
 	}
@@ -111,7 +110,8 @@ class OperationsTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> rootCoord(health(third)).containsKey("activeServerId"));
 		assertThat(readiness(third)).isEqualTo(Status.UP);
 		first.close();
-		await().atMost(Duration.ofSeconds(10)).until(() -> readiness(second) == Status.UP || readiness(third) == Status.UP);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> readiness(second) == Status.UP || readiness(third) == Status.UP);
 	}
 
 	@Test
@@ -261,8 +261,10 @@ class OperationsTests {
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> registry.find("ha.role.activation").tag("outcome", "success").timer() != null);
 		assertThat(registry.get("ha.role.active").tag("role", "rootCoord").gauge().value()).isEqualTo(1.0);
-		assertThat(registry.get("ha.role.transitions").tags("role", "rootCoord", "from", "STANDBY", "to", "ACTIVE",
-				"reason", "ELECTED").counter().count()).isEqualTo(1.0);
+		assertThat(registry.get("ha.role.transitions")
+			.tags("role", "rootCoord", "from", "STANDBY", "to", "ACTIVE", "reason", "ELECTED")
+			.counter()
+			.count()).isEqualTo(1.0);
 		assertThat(registry.get("ha.role.takeover").tag("role", "rootCoord").timer().count()).isEqualTo(1);
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> registry.find("ha.session.keepalive").timer() != null

@@ -29,7 +29,8 @@ class RoleReadinessGroupsTests {
 		withNode((health) -> {
 			assertThat(health.healthForPath("rootCoord").getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 			assertThat(health.healthForPath("dataCoord").getStatus()).isEqualTo(Status.UP);
-			assertThat(((CompositeHealthDescriptor) health.health()).getComponents()).doesNotContainKey("roleReadiness");
+			assertThat(((CompositeHealthDescriptor) health.health()).getComponents())
+				.doesNotContainKey("roleReadiness");
 			assertThat(health.healthForPath("readiness").getStatus()).isEqualTo(Status.UP);
 		});
 	}
@@ -53,13 +54,12 @@ class RoleReadinessGroupsTests {
 	}
 
 	private static void withNode(Consumer<HealthEndpoint> check, String... properties) {
-		List<String> all = new ArrayList<>(List.of("rootCoord.activeStandby.enabled=true",
-				"dataCoord.activeStandby.enabled=false", "ha.etcd.endpoints=http://127.0.0.1:" + Ports.free(),
-				"ha.etcd.request-timeout=1s", "management.endpoint.health.show-components=always",
-				"spring.main.banner-mode=off"));
+		List<String> all = new ArrayList<>(
+				List.of("rootCoord.activeStandby.enabled=true", "dataCoord.activeStandby.enabled=false",
+						"ha.etcd.endpoints=http://127.0.0.1:" + Ports.free(), "ha.etcd.request-timeout=1s",
+						"management.endpoint.health.show-components=always", "spring.main.banner-mode=off"));
 		all.addAll(List.of(properties));
-		try (ConfigurableApplicationContext node = new SpringApplicationBuilder(Node.class)
-			.web(WebApplicationType.NONE)
+		try (ConfigurableApplicationContext node = new SpringApplicationBuilder(Node.class).web(WebApplicationType.NONE)
 			.properties(all.toArray(String[]::new))
 			.run()) {
 			check.accept(node.getBean(HealthEndpoint.class));

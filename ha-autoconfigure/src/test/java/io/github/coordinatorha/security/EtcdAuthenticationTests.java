@@ -61,7 +61,9 @@ class EtcdAuthenticationTests {
 		try (ConfigurableApplicationContext node = node("by-dev", "wrong-" + SECRET)) {
 			ElectionNode election = node.getBean(ElectionNode.class);
 			await().atMost(Duration.ofSeconds(15))
-				.until(() -> election.sessionProblem().filter((problem) -> problem.contains("authentication")).isPresent());
+				.until(() -> election.sessionProblem()
+					.filter((problem) -> problem.contains("authentication"))
+					.isPresent());
 			assertThat(election.sessionProblem().get()).containsIgnoringCase("authentication failed")
 				.contains("ha.etcd.password");
 			assertThat(election.isActive("rootCoord")).isFalse();
@@ -76,7 +78,8 @@ class EtcdAuthenticationTests {
 			// the first attempt may also just time out while the client authenticates
 			await().atMost(Duration.ofSeconds(15))
 				.until(() -> election.sessionProblem().filter((problem) -> problem.contains("denied")).isPresent());
-			assertThat(election.sessionProblem().get()).containsIgnoringCase("denied permission").contains("ha.etcd.root-path");
+			assertThat(election.sessionProblem().get()).containsIgnoringCase("denied permission")
+				.contains("ha.etcd.root-path");
 			assertThat(election.isActive("rootCoord")).isFalse();
 		}
 	}
@@ -86,15 +89,14 @@ class EtcdAuthenticationTests {
 		String[] properties = { "ha.etcd.username=app", "ha.etcd.password=" + SECRET,
 				"management.endpoints.jmx.exposure.include=*", "spring.jmx.enabled=true",
 				"management.endpoints.access.default=read-only" };
-		try (ConfigurableApplicationContext node = TestApplications.run(Application.class, etcd.endpoints(),
-				"by-dev", properties)) {
+		try (ConfigurableApplicationContext node = TestApplications.run(Application.class, etcd.endpoints(), "by-dev",
+				properties)) {
 			await().atMost(Duration.ofSeconds(15)).until(() -> node.getBean(ActiveStandby.class).isActive("rootCoord"));
 			JsonMapper json = JsonMapper.builder().build();
-			String health = json.writeValueAsString(
-					node.getBean(HealthEndpoint.class).healthForPath("activeStandby"));
+			String health = json.writeValueAsString(node.getBean(HealthEndpoint.class).healthForPath("activeStandby"));
 			String roles = json.writeValueAsString(node.getBean(ActiveStandbyEndpoint.class).roles());
-			String configProps = json
-				.writeValueAsString(node.getBean(ConfigurationPropertiesReportEndpoint.class).configurationProperties());
+			String configProps = json.writeValueAsString(
+					node.getBean(ConfigurationPropertiesReportEndpoint.class).configurationProperties());
 			String environment = json.writeValueAsString(node.getBean(EnvironmentEndpoint.class).environment(null));
 			assertThat(health).contains("rootCoord").doesNotContain(SECRET);
 			assertThat(roles).contains("rootCoord").doesNotContain(SECRET);

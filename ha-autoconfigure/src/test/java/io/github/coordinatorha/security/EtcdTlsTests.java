@@ -66,8 +66,8 @@ class EtcdTlsTests {
 	}
 
 	private static String[] bundle(String ca, String certificate, String privateKey) {
-		List<String> properties = new ArrayList<>(List.of("ha.etcd.ssl.bundle=etcd",
-				"spring.ssl.bundle.pem.etcd.truststore.certificate=" + ca));
+		List<String> properties = new ArrayList<>(
+				List.of("ha.etcd.ssl.bundle=etcd", "spring.ssl.bundle.pem.etcd.truststore.certificate=" + ca));
 		if (certificate != null) {
 			properties.add("spring.ssl.bundle.pem.etcd.keystore.certificate=" + certificate);
 			properties.add("spring.ssl.bundle.pem.etcd.keystore.private-key=" + privateKey);
@@ -152,8 +152,8 @@ class EtcdTlsTests {
 
 	@Test
 	void sslEnabledWithPlainHttpEndpointsIsRefusedAtStartup() {
-		assertThatThrownBy(() -> TestApplications.run(Node.class, "http://127.0.0.1:2379", "tls",
-				"ha.etcd.ssl.enabled=true"))
+		assertThatThrownBy(
+				() -> TestApplications.run(Node.class, "http://127.0.0.1:2379", "tls", "ha.etcd.ssl.enabled=true"))
 			.hasRootCauseInstanceOf(InvalidHaConfigurationException.class)
 			.rootCause()
 			.hasMessageContaining("ha.etcd.endpoints")
@@ -220,8 +220,9 @@ class EtcdTlsTests {
 	private static void awaitActive(ConfigurableApplicationContext node) {
 		ElectionNode election = node.getBean(ElectionNode.class);
 		await().atMost(Duration.ofSeconds(15))
-			.untilAsserted(() -> assertThat(election.isActive("rootCoord")).as(() -> "active; session problem: "
-					+ election.sessionProblem().orElse("none")).isTrue());
+			.untilAsserted(() -> assertThat(election.isActive("rootCoord"))
+				.as(() -> "active; session problem: " + election.sessionProblem().orElse("none"))
+				.isTrue());
 	}
 
 	private static void assertProblem(ConfigurableApplicationContext node, String problem, String fix) {

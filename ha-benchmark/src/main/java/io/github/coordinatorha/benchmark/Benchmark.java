@@ -73,14 +73,15 @@ public final class Benchmark {
 	private void run() throws IOException {
 		int graceful = this.quick ? 10 : 50;
 		int crashes = this.quick ? 3 : 10;
-		// contenders take turns in rounds, so a change in the shared machine's load falls on all of them
+		// contenders take turns in rounds, so a change in the shared machine's load falls
+		// on all of them
 		int rounds = this.quick ? 1 : 5;
 		this.report.loadAverage("at the start");
 
 		SampleNodes ours = nodes("handover", List.of());
 		Etcdctl elect = Etcdctl.elect(this.etcd, this.logs.resolve("etcdctl"));
-		Map<Contender, Samples> gracefulRuns = rounds(withJdbc(ours, elect), "graceful handover", rounds,
-				graceful, Duration.ofSeconds(10), Stop.GRACEFUL);
+		Map<Contender, Samples> gracefulRuns = rounds(withJdbc(ours, elect), "graceful handover", rounds, graceful,
+				Duration.ofSeconds(10), Stop.GRACEFUL);
 		this.report.versus("graceful handover: SIGTERM to the active until the settled standby prints that it leads",
 				gracefulRuns.get(ours), gracefulRuns.get(elect), gracefulRuns.get(this.jdbc), null);
 
@@ -106,8 +107,8 @@ public final class Benchmark {
 		System.out.println();
 		System.out.println(markdown);
 		Files.writeString(this.out.resolve("results.md"), markdown);
-		Files.writeString(this.out.resolve("latency.svg"), Chart.svg(
-				"coordinator-ha beside etcd's election and Spring Integration JDBC: latency (log scale)", this.chart));
+		Files.writeString(this.out.resolve("latency.svg"), Chart
+			.svg("coordinator-ha beside etcd's election and Spring Integration JDBC: latency (log scale)", this.chart));
 		System.out.println("Wrote " + this.out.resolve("results.md") + " and " + this.out.resolve("latency.svg"));
 	}
 
@@ -132,8 +133,8 @@ public final class Benchmark {
 	}
 
 	/**
-	 * Two-candidate handovers of each contender, {@code cycles} in all, split into
-	 * rounds taken in turn.
+	 * Two-candidate handovers of each contender, {@code cycles} in all, split into rounds
+	 * taken in turn.
 	 */
 	private Map<Contender, Samples> rounds(List<Contender> contenders, String what, int rounds, int cycles,
 			Duration ttl, Stop how) {

@@ -16,8 +16,8 @@ interface Candidate extends AutoCloseable {
 	long awaitGranted(Duration timeout);
 
 	/**
-	 * Waits until this candidate is a standby that is ready to take over: registered,
-	 * and aware that another leads (as each contender tells it).
+	 * Waits until this candidate is a standby that is ready to take over: registered, and
+	 * aware that another leads (as each contender tells it).
 	 * @param timeout the bound
 	 */
 	void awaitStandby(Duration timeout);

@@ -19,10 +19,17 @@ final class Chart {
 	}
 
 	static String svg(String title, List<Samples> rows) {
-		double min = rows.stream().flatMap((row) -> row.values().stream()).mapToDouble(Double::doubleValue)
-			.filter((v) -> v > 0).min().orElse(1);
-		double max = rows.stream().flatMap((row) -> row.values().stream()).mapToDouble(Double::doubleValue)
-			.max().orElse(10);
+		double min = rows.stream()
+			.flatMap((row) -> row.values().stream())
+			.mapToDouble(Double::doubleValue)
+			.filter((v) -> v > 0)
+			.min()
+			.orElse(1);
+		double max = rows.stream()
+			.flatMap((row) -> row.values().stream())
+			.mapToDouble(Double::doubleValue)
+			.max()
+			.orElse(10);
 		double low = Math.floor(Math.log10(Math.max(0.1, min)));
 		double high = Math.ceil(Math.log10(Math.max(max, 1)));
 		if (high <= low) {

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  */
 final class ChosenHandover {
 
-	private static final Pattern OWN_SERVER_ID = Pattern.compile("\"status\"\\s*:\\s*\\{[^}]*?\"serverId\"\\s*:\\s*(\\d+)");
+	private static final Pattern OWN_SERVER_ID = Pattern
+		.compile("\"status\"\\s*:\\s*\\{[^}]*?\"serverId\"\\s*:\\s*(\\d+)");
 
 	private final SampleNodes nodes;
 
@@ -70,8 +71,9 @@ final class ChosenHandover {
 				}
 				ProcessCandidate taker = awaitAnyGranted(queue.subList(1, queue.size()));
 				if (taker != chosen) {
-					return "the role went to serverId " + serverId(taker) + ", the engine's own choice, not to the named serverId "
-							+ chosenId + " (the active answered " + response.body() + ")";
+					return "the role went to serverId " + serverId(taker)
+							+ ", the engine's own choice, not to the named serverId " + chosenId
+							+ " (the active answered " + response.body() + ")";
 				}
 				long granted = chosen.awaitGranted(Handovers.WAIT);
 				samples.addNanos(granted - start);
@@ -120,11 +122,12 @@ final class ChosenHandover {
 	}
 
 	private long serverId(ProcessCandidate node) {
-		HttpResponse<String> response = send(HttpRequest.newBuilder(endpoint(node)).timeout(Duration.ofSeconds(30)).GET().build());
+		HttpResponse<String> response = send(
+				HttpRequest.newBuilder(endpoint(node)).timeout(Duration.ofSeconds(30)).GET().build());
 		Matcher matcher = OWN_SERVER_ID.matcher(response.body());
 		if (response.statusCode() != 200 || !matcher.find()) {
-			throw new IllegalStateException("No server ID in " + endpoint(node) + ": HTTP " + response.statusCode()
-					+ " " + response.body());
+			throw new IllegalStateException(
+					"No server ID in " + endpoint(node) + ": HTTP " + response.statusCode() + " " + response.body());
 		}
 		return Long.parseLong(matcher.group(1));
 	}

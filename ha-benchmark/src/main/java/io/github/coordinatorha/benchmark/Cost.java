@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
 import io.github.coordinatorha.test.etcd.NodeProcess;
 
 /**
- * What the starter costs an application in threads and heap: {@link CostProbe} in a
- * fresh JVM per configuration (so no thread or class of an earlier one is counted),
- * with no role in active-standby mode, then with 1, 3 and 50 roles of its own.
+ * What the starter costs an application in threads and heap: {@link CostProbe} in a fresh
+ * JVM per configuration (so no thread or class of an earlier one is counted), with no
+ * role in active-standby mode, then with 1, 3 and 50 roles of its own.
  */
 final class Cost {
 
@@ -39,14 +39,17 @@ final class Cost {
 							CostProbe.class.getName(), endpoints, Integer.toString(roles)),
 					logs.resolve(name + ".log"))) {
 				probe.awaitLine("^cost roles=", Handovers.WAIT);
-				String line = probe.lines().stream().filter((text) -> text.startsWith("cost roles=")).findFirst()
+				String line = probe.lines()
+					.stream()
+					.filter((text) -> text.startsWith("cost roles="))
+					.findFirst()
 					.orElseThrow();
 				Matcher matcher = LINE.matcher(line);
 				if (!matcher.matches()) {
 					throw new IllegalStateException("Unexpected probe output: " + line);
 				}
-				costs.put(roles, new double[] { Double.parseDouble(matcher.group(2)),
-						Double.parseDouble(matcher.group(3)) });
+				costs.put(roles,
+						new double[] { Double.parseDouble(matcher.group(2)), Double.parseDouble(matcher.group(3)) });
 			}
 		}
 		return costs;

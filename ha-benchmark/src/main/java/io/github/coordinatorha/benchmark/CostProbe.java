@@ -16,8 +16,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Runs in a JVM of its own, started by {@link Cost}: a minimal Spring Boot context with
  * the starter and {@code N} roles of its own in active-standby mode
- * ({@code ha.roles.roleK.activeStandby.enabled=true}; none for the baseline), waits
- * until every role is ACTIVE and a few keepalives have gone out, then prints
+ * ({@code ha.roles.roleK.activeStandby.enabled=true}; none for the baseline), waits until
+ * every role is ACTIVE and a few keepalives have gone out, then prints
  * {@code cost roles=N threads=T heapMiB=H}: the JVM's live threads and its heap after a
  * full GC.
  */
@@ -30,8 +30,7 @@ public final class CostProbe {
 		String endpoints = args[0];
 		int roles = Integer.parseInt(args[1]);
 		List<String> properties = new ArrayList<>(List.of("spring.main.banner-mode=off", "logging.level.root=WARN",
-				"ha.etcd.endpoints=" + endpoints, "ha.etcd.root-path=cost-" + System.nanoTime(),
-				"ha.session.ttl=10s"));
+				"ha.etcd.endpoints=" + endpoints, "ha.etcd.root-path=cost-" + System.nanoTime(), "ha.session.ttl=10s"));
 		for (int i = 1; i <= roles; i++) {
 			properties.add("ha.roles.role" + i + ".activeStandby.enabled=true");
 		}

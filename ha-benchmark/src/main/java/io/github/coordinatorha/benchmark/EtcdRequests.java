@@ -66,8 +66,8 @@ final class EtcdRequests {
 	 * candidate's own pace whether or not a handover happens.
 	 */
 	static double withoutKeepAlives(Map<String, Double> before, Map<String, Double> after) {
-		return total(before, after) - (after.getOrDefault("LeaseKeepAlive", 0.0)
-				- before.getOrDefault("LeaseKeepAlive", 0.0));
+		return total(before, after)
+				- (after.getOrDefault("LeaseKeepAlive", 0.0) - before.getOrDefault("LeaseKeepAlive", 0.0));
 	}
 
 }

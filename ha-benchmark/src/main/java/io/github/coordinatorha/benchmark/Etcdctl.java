@@ -12,12 +12,12 @@ import io.github.coordinatorha.test.etcd.EtcdCluster;
 import io.github.coordinatorha.test.etcd.NodeProcess;
 
 /**
- * etcd's own election, run by {@code etcdctl} against the same etcd: {@code etcdctl elect}
- * (which prints its proposal once elected, and resigns on SIGTERM as on SIGINT), or
- * {@code etcdctl lock --ttl} for crashes ({@code elect} has no TTL option: its session
- * keeps etcdctl's 60 s). Neither prints anything while it waits, so a candidate is a
- * ready standby once etcd holds a key for every live candidate of the group: its own
- * key is in the queue.
+ * etcd's own election, run by {@code etcdctl} against the same etcd:
+ * {@code etcdctl elect} (which prints its proposal once elected, and resigns on SIGTERM
+ * as on SIGINT), or {@code etcdctl lock --ttl} for crashes ({@code elect} has no TTL
+ * option: its session keeps etcdctl's 60 s). Neither prints anything while it waits, so a
+ * candidate is a ready standby once etcd holds a key for every live candidate of the
+ * group: its own key is in the queue.
  */
 final class Etcdctl implements Contender {
 

@@ -10,8 +10,8 @@ import io.github.coordinatorha.benchmark.Candidate.Stop;
 
 /**
  * The one measurement loop every contender goes through. A group of candidates starts
- * oldest first; each standby is waited for until it is ready (as its contender tells
- * it) and then given the same settling time. Each cycle takes {@link System#nanoTime()},
+ * oldest first; each standby is waited for until it is ready (as its contender tells it)
+ * and then given the same settling time. Each cycle takes {@link System#nanoTime()},
  * stops the active (SIGTERM or SIGKILL, through {@link java.lang.Process}), and ends at
  * the arrival of the line the next candidate prints once it leads; a new candidate then
  * joins at the back, so the group keeps its size.
@@ -44,8 +44,8 @@ final class Handovers {
 	 * @param requests counts etcd's requests per handover, or {@code null}
 	 * @return etcd requests per handover (keepalives left out), or {@code NaN}
 	 */
-	double run(Contender contender, String label, Samples samples, int candidates, int cycles, Duration ttl,
-			Stop how, EtcdRequests requests) {
+	double run(Contender contender, String label, Samples samples, int candidates, int cycles, Duration ttl, Stop how,
+			EtcdRequests requests) {
 		String group = "bench-" + System.nanoTime();
 		Deque<Candidate> queue = new ArrayDeque<>();
 		double requestCount = 0;
@@ -70,8 +70,7 @@ final class Handovers {
 					Waits.pause(REQUESTS_WINDOW);
 					requestCount += EtcdRequests.withoutKeepAlives(before, requests.received());
 				}
-				System.out.printf(Locale.ROOT, "%s: %d/%d %.1f ms%n", label, i + 1, cycles,
-						(granted - start) / 1e6);
+				System.out.printf(Locale.ROOT, "%s: %d/%d %.1f ms%n", label, i + 1, cycles, (granted - start) / 1e6);
 				join(contender, group, ttl, queue);
 				Waits.pause(this.settle);
 			}

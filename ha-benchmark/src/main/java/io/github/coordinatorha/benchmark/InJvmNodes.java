@@ -18,11 +18,11 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Ours for the scale runs, where 64 JVMs do not fit 2 cores: each candidate is a
- * minimal Spring Boot context with the starter's auto-configuration and rootCoord in
+ * Ours for the scale runs, where 64 JVMs do not fit 2 cores: each candidate is a minimal
+ * Spring Boot context with the starter's auto-configuration and rootCoord in
  * active-standby mode, all in the benchmark's JVM, each with its own etcd client. A
- * graceful stop closes the active's context (what the shutdown hook does on SIGTERM);
- * a candidate leads when its {@link BecameActiveEvent} arrives, stamped on the event's
+ * graceful stop closes the active's context (what the shutdown hook does on SIGTERM); a
+ * candidate leads when its {@link BecameActiveEvent} arrives, stamped on the event's
  * thread.
  */
 final class InJvmNodes implements Contender {
@@ -47,9 +47,8 @@ final class InJvmNodes implements Contender {
 		ContextCandidate candidate = new ContextCandidate();
 		candidate.context = new SpringApplicationBuilder(Minimal.class).web(WebApplicationType.NONE)
 			.listeners(candidate)
-			.properties("spring.main.banner-mode=off", "logging.level.root=WARN",
-					"ha.etcd.endpoints=" + this.endpoints, "ha.etcd.root-path=" + group,
-					"ha.session.ttl=" + ttl.toSeconds() + "s",
+			.properties("spring.main.banner-mode=off", "logging.level.root=WARN", "ha.etcd.endpoints=" + this.endpoints,
+					"ha.etcd.root-path=" + group, "ha.session.ttl=" + ttl.toSeconds() + "s",
 					"ha.session.address=127.0.0.1:" + (20000 + (++this.count)), "rootCoord.activeStandby.enabled=true")
 			.run();
 		return candidate;

@@ -27,11 +27,11 @@ import org.springframework.transaction.PlatformTransactionManager;
  * The Spring-native peer: one candidate of Spring Integration's
  * {@link LockRegistryLeaderInitiator} over a {@link JdbcLockRegistry} on PostgreSQL,
  * wired as its reference documentation shows, with the initiator's and the registry's
- * defaults (heartbeat 500 ms, busy wait 50 ms, 100 ms between tries) and the lock's
- * time to live from {@code --peer.ttl-seconds}. It prints {@value #GRANTED} when it is granted
+ * defaults (heartbeat 500 ms, busy wait 50 ms, 100 ms between tries) and the lock's time
+ * to live from {@code --peer.ttl-seconds}. It prints {@value #GRANTED} when it is granted
  * leadership and {@value #STANDBY} the first time it finds the lock held by another. On
- * SIGTERM Spring Boot's shutdown hook closes the context, which stops the initiator:
- * the leader yields by deleting its lock row.
+ * SIGTERM Spring Boot's shutdown hook closes the context, which stops the initiator: the
+ * leader yields by deleting its lock row.
  * <p>
  * Run by the benchmark as its own JVM: {@code java -cp ... JdbcLeaderPeer
  * --peer.url=jdbc:postgresql://127.0.0.1:PORT/postgres?user=bench --peer.role=R --peer.ttl-seconds=10}.
@@ -79,7 +79,8 @@ public class JdbcLeaderPeer {
 	@Bean
 	LockRegistryLeaderInitiator leaderInitiator(JdbcLockRegistry lockRegistry, Environment environment) {
 		String role = environment.getRequiredProperty("peer.role");
-		LockRegistryLeaderInitiator initiator = new LockRegistryLeaderInitiator(lockRegistry, new PrintingCandidate(role));
+		LockRegistryLeaderInitiator initiator = new LockRegistryLeaderInitiator(lockRegistry,
+				new PrintingCandidate(role));
 		initiator.setPublishFailedEvents(true);
 		initiator.setLeaderEventPublisher(new StandbyPrinter());
 		return initiator;

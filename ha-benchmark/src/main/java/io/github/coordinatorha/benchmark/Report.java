@@ -37,8 +37,8 @@ final class Report {
 	Report(Duration settle, boolean quick, String jdbcPeer) {
 		this.header.add("Run: `scripts/benchmark.sh" + (quick ? " --quick" : "") + "`; every standby settled "
 				+ settle.toMillis() + " ms after it was ready, before each cycle; Java "
-				+ System.getProperty("java.version") + "; the JDBC peer: " + ((jdbcPeer != null) ? jdbcPeer : NO_POSTGRES)
-				+ ".");
+				+ System.getProperty("java.version") + "; the JDBC peer: "
+				+ ((jdbcPeer != null) ? jdbcPeer : NO_POSTGRES) + ".");
 		this.latency.add("| measurement | n | coordinator-ha median / p99 / max ms | etcd's own median / p99 / max ms "
 				+ "| Spring Integration JDBC median / p99 / max ms | ours / etcd's | ours / JDBC |");
 		this.latency.add("|---|---|---|---|---|---|---|");
@@ -56,8 +56,8 @@ final class Report {
 
 	/**
 	 * A row of ours beside the peers.
-	 * @param ttl the TTL of a crash row, to name {@code etcdctl lock --ttl}, or {@code null}
-	 * for {@code etcdctl elect}
+	 * @param ttl the TTL of a crash row, to name {@code etcdctl lock --ttl}, or
+	 * {@code null} for {@code etcdctl elect}
 	 */
 	void versus(String what, Samples ours, Samples etcd, Samples jdbc, Integer ttl) {
 		String etcdName = (ttl != null) ? "`etcdctl lock --ttl " + ttl + "`" : "`etcdctl elect`";
@@ -98,12 +98,14 @@ final class Report {
 		this.cost.add("| cost to an application (a minimal Spring Boot context with the starter, its own JVM) "
 				+ "| threads | heap after GC (MiB) | added threads | added heap (MiB) |");
 		this.cost.add("|---|---|---|---|---|");
-		costs.forEach((roles, figures) -> this.cost.add("| "
-				+ ((roles == 0) ? "no role in active-standby mode"
-						: roles + " role" + ((roles > 1) ? "s" : "") + " of its own (`ha.roles.<name>.activeStandby.enabled=true`)")
-				+ " | " + (int) figures[0] + " | " + fmt(figures[1]) + " | "
-				+ ((roles == 0) ? "" : Integer.toString((int) (figures[0] - base[0]))) + " | "
-				+ ((roles == 0) ? "" : fmt(figures[1] - base[1])) + " |"));
+		costs.forEach((roles,
+				figures) -> this.cost.add("| "
+						+ ((roles == 0) ? "no role in active-standby mode"
+								: roles + " role" + ((roles > 1) ? "s" : "")
+										+ " of its own (`ha.roles.<name>.activeStandby.enabled=true`)")
+						+ " | " + (int) figures[0] + " | " + fmt(figures[1]) + " | "
+						+ ((roles == 0) ? "" : Integer.toString((int) (figures[0] - base[0]))) + " | "
+						+ ((roles == 0) ? "" : fmt(figures[1] - base[1])) + " |"));
 	}
 
 	void scale(int candidates, Samples ours, double oursRequests, Samples etcd, double etcdRequests) {

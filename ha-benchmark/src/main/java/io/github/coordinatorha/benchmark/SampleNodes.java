@@ -10,9 +10,8 @@ import io.github.coordinatorha.test.etcd.Ports;
 
 /**
  * Ours: {@code sample-rootcoord} processes with rootCoord in active-standby mode. A
- * candidate leads once its {@code BecameActiveEvent} listener logs {@value #GRANTED};
- * it is a ready standby once the engine logs that it is in STANDBY with the active
- * known.
+ * candidate leads once its {@code BecameActiveEvent} listener logs {@value #GRANTED}; it
+ * is a ready standby once the engine logs that it is in STANDBY with the active known.
  */
 final class SampleNodes implements Contender {
 

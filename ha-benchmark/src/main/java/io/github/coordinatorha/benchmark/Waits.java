@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
- * Bounded waits for conditions the benchmark does not time (a timed event carries its
- * own timestamp).
+ * Bounded waits for conditions the benchmark does not time (a timed event carries its own
+ * timestamp).
  */
 final class Waits {
 

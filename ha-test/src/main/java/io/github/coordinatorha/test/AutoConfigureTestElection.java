@@ -14,6 +14,7 @@ import org.springframework.boot.test.context.PropertyMapping;
  * Replaces the election with a {@link TestElection}: no etcd, and this node ACTIVE or
  * STANDBY for the roles named, until the test changes it. For unit tests of listeners,
  * {@code @ActiveOnly} methods and {@code @RoleBound} beans:
+ *
  * <pre class="code">
  * &#64;SpringBootTest
  * &#64;AutoConfigureTestElection(active = "rootCoord")
@@ -27,11 +28,10 @@ import org.springframework.boot.test.context.PropertyMapping;
  *         ...
  *     }
  * }
- * </pre>
- * Each role named starts in the state given and behaves as one in active-standby mode,
- * whatever its toggle says; every other role the application configures or uses behaves
- * as the real node has it without etcd (ACTIVE with active-standby disabled, STANDBY
- * with it enabled).
+ * </pre> Each role named starts in the state given and behaves as one in active-standby
+ * mode, whatever its toggle says; every other role the application configures or uses
+ * behaves as the real node has it without etcd (ACTIVE with active-standby disabled,
+ * STANDBY with it enabled).
  *
  * @since 0.1.0
  */

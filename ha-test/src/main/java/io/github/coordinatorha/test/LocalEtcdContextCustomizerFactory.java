@@ -50,8 +50,7 @@ class LocalEtcdContextCustomizerFactory implements ContextCustomizerFactory {
 			}
 			context.getEnvironment()
 				.getPropertySources()
-				.addFirst(new MapPropertySource("localEtcd",
-						Map.of(LocalEtcdExtension.ENDPOINTS_PROPERTY, endpoints)));
+				.addFirst(new MapPropertySource("localEtcd", Map.of(LocalEtcdExtension.ENDPOINTS_PROPERTY, endpoints)));
 		}
 
 		@Override

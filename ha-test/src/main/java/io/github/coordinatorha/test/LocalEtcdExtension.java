@@ -10,10 +10,11 @@ import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
 import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 
 /**
- * The JUnit extension behind {@link LocalEtcd}: a real one-member etcd on a free
- * loopback port for one test class, with {@code ha.etcd.endpoints} (a system property)
- * pointing at it while the class runs. Use it through the annotation, or as a field for
- * tests that build their own application contexts:
+ * The JUnit extension behind {@link LocalEtcd}: a real one-member etcd on a free loopback
+ * port for one test class, with {@code ha.etcd.endpoints} (a system property) pointing at
+ * it while the class runs. Use it through the annotation, or as a field for tests that
+ * build their own application contexts:
+ *
  * <pre class="code">
  * &#64;RegisterExtension
  * static final LocalEtcdExtension etcd = new LocalEtcdExtension();
@@ -49,7 +50,8 @@ public class LocalEtcdExtension implements BeforeAllCallback, TestInstancePreCon
 
 	private void start(ExtensionContext classContext) {
 		ExtensionContext.Store store = classContext.getStore(NAMESPACE);
-		// A nested class shares its enclosing class's etcd (the store looks up the parents).
+		// A nested class shares its enclosing class's etcd (the store looks up the
+		// parents).
 		if (store.get(Running.class, Running.class) != null) {
 			this.running = store.get(Running.class, Running.class);
 			return;

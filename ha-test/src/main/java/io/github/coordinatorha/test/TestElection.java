@@ -109,13 +109,13 @@ public class TestElection implements ActiveStandby, SmartLifecycle {
 		named.addAll(standby);
 		for (String role : named) {
 			if (!known.contains(role)) {
-				throw new IllegalStateException("@AutoConfigureTestElection names '" + role + "', which is no role;"
-						+ " the roles are " + known + " (names are case-sensitive; declare roles of your own under"
-						+ " ha.roles)");
+				throw new IllegalStateException(
+						"@AutoConfigureTestElection names '" + role + "', which is no role;" + " the roles are " + known
+								+ " (names are case-sensitive; declare roles of your own under" + " ha.roles)");
 			}
 			if (active.contains(role) && standby.contains(role)) {
-				throw new IllegalStateException("@AutoConfigureTestElection names '" + role
-						+ "' both active and standby; name it once");
+				throw new IllegalStateException(
+						"@AutoConfigureTestElection names '" + role + "' both active and standby; name it once");
 			}
 		}
 		for (RoleDefinition role : roles.roles()) {
@@ -200,8 +200,8 @@ public class TestElection implements ActiveStandby, SmartLifecycle {
 	public RoleStatus status(String role) {
 		RoleStatus status = this.statuses.get(role);
 		if (status == null) {
-			throw new IllegalArgumentException("Unknown role '" + role + "'; this node serves "
-					+ new TreeMap<>(this.statuses).keySet());
+			throw new IllegalArgumentException(
+					"Unknown role '" + role + "'; this node serves " + new TreeMap<>(this.statuses).keySet());
 		}
 		return status;
 	}
@@ -272,7 +272,8 @@ public class TestElection implements ActiveStandby, SmartLifecycle {
 	public synchronized Handover handOver(String role) {
 		RoleStatus status = status(role);
 		if (status.reason() == TransitionReason.HA_DISABLED) {
-			return new Handover(role, Handover.Outcome.HA_DISABLED, 0, "Role '" + role + "' has active-standby disabled");
+			return new Handover(role, Handover.Outcome.HA_DISABLED, 0,
+					"Role '" + role + "' has active-standby disabled");
 		}
 		if (!status.isActive()) {
 			return new Handover(role, Handover.Outcome.NOT_ACTIVE, 0, "This node is not ACTIVE for " + role);
@@ -289,8 +290,8 @@ public class TestElection implements ActiveStandby, SmartLifecycle {
 	@Override
 	public synchronized Handover handOver(String role, long serverId) {
 		if (serverId != OTHER_SERVER_ID && status(role).isActive()) {
-			return new Handover(role, Handover.Outcome.NOT_A_CANDIDATE, 0,
-					"serverId " + serverId + " has no live session for " + role + " that could take it; nothing was done");
+			return new Handover(role, Handover.Outcome.NOT_A_CANDIDATE, 0, "serverId " + serverId
+					+ " has no live session for " + role + " that could take it; nothing was done");
 		}
 		return handOver(role);
 	}
@@ -367,8 +368,8 @@ public class TestElection implements ActiveStandby, SmartLifecycle {
 	}
 
 	private static IllegalStateException disabled(String role) {
-		return new IllegalStateException("Role '" + role + "' has active-standby disabled, so it has no term to fence"
-				+ " writes with");
+		return new IllegalStateException(
+				"Role '" + role + "' has active-standby disabled, so it has no term to fence" + " writes with");
 	}
 
 	private static String trim(String path) {

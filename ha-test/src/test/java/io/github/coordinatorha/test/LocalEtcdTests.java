@@ -78,7 +78,9 @@ class LocalEtcdTests {
 			builder.selectors(selectClass(type));
 		}
 		Events events = builder.execute().testEvents();
-		events.failed().stream().forEach((event) -> event.getPayload(Throwable.class).ifPresent(Throwable::printStackTrace));
+		events.failed()
+			.stream()
+			.forEach((event) -> event.getPayload(Throwable.class).ifPresent(Throwable::printStackTrace));
 		return events;
 	}
 
@@ -139,7 +141,9 @@ class LocalEtcdTests {
 
 	}
 
-	/** Same configuration as the class before: would get its context, bound to no etcd. */
+	/**
+	 * Same configuration as the class before: would get its context, bound to no etcd.
+	 */
 	@SpringBootTest(classes = App.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 	@LocalEtcd
 	@Order(2)

@@ -128,9 +128,10 @@ class TestElectionTests {
 	@Test
 	void aRoleWithActiveStandbyDisabledIsServedAndNotDriven() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(TestElectionAutoConfiguration.class,
-					ActiveStandbyAutoConfiguration.class))
-			.withPropertyValues("coordinator-ha.test.election.active=rootCoord", "dataCoord.activeStandby.enabled=false")
+			.withConfiguration(
+					AutoConfigurations.of(TestElectionAutoConfiguration.class, ActiveStandbyAutoConfiguration.class))
+			.withPropertyValues("coordinator-ha.test.election.active=rootCoord",
+					"dataCoord.activeStandby.enabled=false")
 			.run((context) -> {
 				TestElection election = context.getBean(TestElection.class);
 				assertThat(election.status("dataCoord").reason()).isEqualTo(TransitionReason.HA_DISABLED);

@@ -20,9 +20,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * {@code /actuator/activestandby}: per role, this node's state, the active's session and
- * every registered session, read from etcd; and a write operation that hands a role
- * over to a standby, for rolling upgrades. Like every actuator endpoint it is not exposed
- * on the web until {@code management.endpoints.web.exposure.include} names it.
+ * every registered session, read from etcd; and a write operation that hands a role over
+ * to a standby, for rolling upgrades. Like every actuator endpoint it is not exposed on
+ * the web until {@code management.endpoints.web.exposure.include} names it.
  *
  * @since 0.1.0
  */

@@ -25,9 +25,9 @@ import org.springframework.core.env.Environment;
 /**
  * Auto-configuration of a readiness probe per role: a health group named after each role
  * ({@code /actuator/health/rootCoord}) that is {@code UP} on the role's active and
- * {@code OUT_OF_SERVICE} elsewhere, so that a load balancer can route each role's
- * traffic to its active. The {@code roleReadiness} component behind it stays out of the
- * whole health. Off with {@code management.health.role-readiness.enabled=false}.
+ * {@code OUT_OF_SERVICE} elsewhere, so that a load balancer can route each role's traffic
+ * to its active. The {@code roleReadiness} component behind it stays out of the whole
+ * health. Off with {@code management.health.role-readiness.enabled=false}.
  *
  * @since 0.1.0
  */

@@ -26,7 +26,8 @@ public final class ActiveStandbyMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ActiveStandbyMetrics activeStandbyMetrics(ObjectProvider<ActiveStandby> activeStandby, ConfiguredRoles roles) {
-		// The node asks for observers as it is created: look it up lazily to avoid a cycle.
+		// The node asks for observers as it is created: look it up lazily to avoid a
+		// cycle.
 		return new ActiveStandbyMetrics(activeStandby::getObject,
 				roles.roles().stream().map(RoleDefinition::name).toList());
 	}

@@ -22,8 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ActiveStandbyHealthAutoConfigurationTests {
 
-	private static ConfigurableApplicationContext run(Map<String, Object> environmentVariables,
-			String... properties) {
+	private static ConfigurableApplicationContext run(Map<String, Object> environmentVariables, String... properties) {
 		SpringApplicationBuilder application = new SpringApplicationBuilder(Node.class).web(WebApplicationType.NONE)
 			.properties("spring.main.banner-mode=off", "ha.etcd.endpoints=http://127.0.0.1:1")
 			.properties(properties);

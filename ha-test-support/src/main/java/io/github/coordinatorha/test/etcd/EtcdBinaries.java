@@ -76,7 +76,8 @@ public final class EtcdBinaries {
 
 	static String version(Path etcd) {
 		ProcessBuilder builder = new ProcessBuilder(etcd.toString(), "--version").redirectErrorStream(true);
-		// etcd reads ETCD_* variables as flags: ETCD_VERSION=3.5 would even stop etcd 3.4.
+		// etcd reads ETCD_* variables as flags: ETCD_VERSION=3.5 would even stop etcd
+		// 3.4.
 		builder.environment().keySet().removeIf((key) -> key.startsWith("ETCD"));
 		try {
 			Process process = builder.start();
@@ -89,8 +90,8 @@ public final class EtcdBinaries {
 			}
 			Matcher matcher = VERSION.matcher(output);
 			if (!matcher.find()) {
-				throw new IllegalStateException(etcd + " --version printed no 'etcd Version: X.Y.Z' line: "
-						+ output.strip() + "; " + FIX);
+				throw new IllegalStateException(
+						etcd + " --version printed no 'etcd Version: X.Y.Z' line: " + output.strip() + "; " + FIX);
 			}
 			return matcher.group(1);
 		}

@@ -118,8 +118,8 @@ public final class EtcdCluster implements AutoCloseable {
 
 	/**
 	 * Starts a cluster that serves clients over TLS only, with the server certificate of
-	 * {@code certificates}, and waits until every member answers. Peers talk plain HTTP on
-	 * loopback.
+	 * {@code certificates}, and waits until every member answers. Peers talk plain HTTP
+	 * on loopback.
 	 * @param size the number of members
 	 * @param certificates the certificates
 	 * @param clientCertificates whether clients must present a certificate signed by the
@@ -251,8 +251,8 @@ public final class EtcdCluster implements AutoCloseable {
 			.orElseThrow(() -> new IllegalStateException("No etcd member runs to take a snapshot from"));
 		EtcdctlResult result = run(List.of(member.clientEndpoint()), "snapshot", "save", file.toString());
 		if (!result.succeeded()) {
-			throw new IllegalStateException("etcdctl snapshot save failed (" + result.exitCode() + "): "
-					+ result.stderr());
+			throw new IllegalStateException(
+					"etcdctl snapshot save failed (" + result.exitCode() + "): " + result.stderr());
 		}
 	}
 
@@ -266,8 +266,8 @@ public final class EtcdCluster implements AutoCloseable {
 	 */
 	public void restore(Path file) {
 		if (this.members.size() != 1) {
-			throw new IllegalStateException("restore(Path) restores a single-member cluster; this one has "
-					+ this.members.size() + " members");
+			throw new IllegalStateException(
+					"restore(Path) restores a single-member cluster; this one has " + this.members.size() + " members");
 		}
 		EtcdMember member = this.members.get(0);
 		member.kill();
@@ -277,8 +277,8 @@ public final class EtcdCluster implements AutoCloseable {
 				member.name() + "=" + member.peerUrl(), "--initial-cluster-token", this.token,
 				"--initial-advertise-peer-urls", member.peerUrl());
 		if (!result.succeeded()) {
-			throw new IllegalStateException("etcdctl snapshot restore failed (" + result.exitCode() + "): "
-					+ result.stderr());
+			throw new IllegalStateException(
+					"etcdctl snapshot restore failed (" + result.exitCode() + "): " + result.stderr());
 		}
 		startAll();
 	}
@@ -293,9 +293,11 @@ public final class EtcdCluster implements AutoCloseable {
 	 */
 	public void isolate(int index) {
 		if (this.peerProxies.isEmpty()) {
-			throw new IllegalStateException("Members can be cut off only in a cluster started with startWithPeerProxies");
+			throw new IllegalStateException(
+					"Members can be cut off only in a cluster started with startWithPeerProxies");
 		}
-		// etcd names the sender in a header on every request to a peer, on the connections
+		// etcd names the sender in a header on every request to a peer, on the
+		// connections
 		// the member opens to the others as on those they open to it
 		String sender = "X-Server-From: " + Long.toHexString(memberId(this.members.get(index)));
 		for (int i = 0; i < this.peerProxies.size(); i++) {
@@ -410,8 +412,8 @@ public final class EtcdCluster implements AutoCloseable {
 	public String etcdctl(String... args) {
 		EtcdctlResult result = etcdctlResult(args);
 		if (!result.succeeded()) {
-			throw new IllegalStateException("etcdctl " + String.join(" ", args) + " failed (" + result.exitCode()
-					+ "): " + result.stderr());
+			throw new IllegalStateException(
+					"etcdctl " + String.join(" ", args) + " failed (" + result.exitCode() + "): " + result.stderr());
 		}
 		return result.stdout();
 	}

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real etcd cluster shared by the tests of one class: started before the first test,
  * killed and deleted after the last.
+ *
  * <pre class="code">
  * &#64;RegisterExtension
  * static final EtcdExtension etcd = EtcdExtension.single();

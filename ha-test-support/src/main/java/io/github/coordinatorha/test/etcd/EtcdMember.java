@@ -46,8 +46,8 @@ public final class EtcdMember {
 	}
 
 	/**
-	 * A member that listens for its peers on {@code peerPort} and tells them to reach it on
-	 * {@code advertisedPeerPort}, where a proxy in front of it may listen.
+	 * A member that listens for its peers on {@code peerPort} and tells them to reach it
+	 * on {@code advertisedPeerPort}, where a proxy in front of it may listen.
 	 */
 	EtcdMember(String name, int clientPort, int peerPort, int advertisedPeerPort, Path home,
 			Supplier<List<String>> clusterFlags, String scheme) {
@@ -70,8 +70,8 @@ public final class EtcdMember {
 	}
 
 	/**
-	 * The client URL, {@code http://127.0.0.1:PORT}, or {@code https://} when the
-	 * cluster serves clients over TLS.
+	 * The client URL, {@code http://127.0.0.1:PORT}, or {@code https://} when the cluster
+	 * serves clients over TLS.
 	 * @return the URL
 	 */
 	public String clientEndpoint() {
@@ -201,7 +201,8 @@ public final class EtcdMember {
 		try {
 			HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
 			if (response.statusCode() != 200) {
-				throw new IllegalStateException("etcd member " + this + " answered /metrics with " + response.statusCode());
+				throw new IllegalStateException(
+						"etcd member " + this + " answered /metrics with " + response.statusCode());
 			}
 			return response.body();
 		}

@@ -61,8 +61,7 @@ public final class NodeProcess implements AutoCloseable {
 	 * @param environment variables added to this JVM's environment
 	 * @return the process
 	 */
-	public static NodeProcess start(String name, List<String> command, Path logFile,
-			Map<String, String> environment) {
+	public static NodeProcess start(String name, List<String> command, Path logFile, Map<String, String> environment) {
 		try {
 			Files.createDirectories(logFile.toAbsolutePath().getParent());
 			Files.deleteIfExists(logFile);
@@ -153,8 +152,8 @@ public final class NodeProcess implements AutoCloseable {
 							+ ": the process ended; last lines:\n" + tail(40));
 				}
 				if (remaining <= 0) {
-					throw new AssertionError("No line matching '" + regex + "' from " + this.name + " within "
-							+ timeout + "; last lines:\n" + tail(40));
+					throw new AssertionError("No line matching '" + regex + "' from " + this.name + " within " + timeout
+							+ "; last lines:\n" + tail(40));
 				}
 				try {
 					this.lines.wait(Math.max(1, remaining / 1_000_000));

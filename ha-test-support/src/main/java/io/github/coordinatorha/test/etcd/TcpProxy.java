@@ -106,8 +106,8 @@ public final class TcpProxy implements AutoCloseable {
 	/**
 	 * Closes every connection whose client has sent {@code marker} among its first bytes,
 	 * now and from now on, until {@link #pass()}; other connections pass. For example
-	 * {@code X-Server-From: <member ID>}, the header etcd puts on every request to a peer,
-	 * cuts one member's connections to this peer and leaves the others'.
+	 * {@code X-Server-From: <member ID>}, the header etcd puts on every request to a
+	 * peer, cuts one member's connections to this peer and leaves the others'.
 	 * @param marker the text, in the first 8 KiB a client sends
 	 */
 	public void dropConnectionsSending(String marker) {
@@ -136,10 +136,9 @@ public final class TcpProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Keeps connections open but holds every byte either way, and accepts new
-	 * connections without reaching the server: calls hang until their deadline. As
-	 * with TCP over a healed partition, what was held flows once {@link #pass()} is
-	 * called.
+	 * Keeps connections open but holds every byte either way, and accepts new connections
+	 * without reaching the server: calls hang until their deadline. As with TCP over a
+	 * healed partition, what was held flows once {@link #pass()} is called.
 	 */
 	public void blackhole() {
 		switchTo(Mode.BLACKHOLE, 0);

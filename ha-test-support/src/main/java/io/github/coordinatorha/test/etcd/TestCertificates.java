@@ -48,8 +48,8 @@ public final class TestCertificates implements AutoCloseable {
 		try {
 			TestCertificates certificates = new TestCertificates(Files.createTempDirectory("etcd-certs-"));
 			certificates.authority("ca");
-			certificates.issue("server", "ca", "etcd", "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
-					+ "extendedKeyUsage=serverAuth,clientAuth\n");
+			certificates.issue("server", "ca", "etcd",
+					"subjectAltName=IP:127.0.0.1,DNS:localhost\n" + "extendedKeyUsage=serverAuth,clientAuth\n");
 			certificates.issue("client", "ca", "coordinator", "extendedKeyUsage=clientAuth\n");
 			certificates.openssl("ec", "-in", "client.key", "-out", "client-sec1.key");
 			certificates.issueRsa("rsa-client", "ca", "coordinator", "extendedKeyUsage=clientAuth\n");
@@ -110,8 +110,7 @@ public final class TestCertificates implements AutoCloseable {
 			CertificateFactory x509 = CertificateFactory.getInstance("X.509");
 			Certificate ca = certificate(x509, "ca.pem");
 			Certificate client = certificate(x509, "client.pem");
-			byte[] der = Base64.getMimeDecoder()
-				.decode(pem("client.key").replaceAll("-----[A-Z ]+-----", "").strip());
+			byte[] der = Base64.getMimeDecoder().decode(pem("client.key").replaceAll("-----[A-Z ]+-----", "").strip());
 			PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
 			KeyStore trustStore = KeyStore.getInstance(type);
 			trustStore.load(null, null);

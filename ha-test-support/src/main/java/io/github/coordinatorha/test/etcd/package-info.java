@@ -1,6 +1,5 @@
 /**
- * Real etcd processes and application processes on loopback, for the project's own
- * tests.
+ * Real etcd processes and application processes on loopback, for the project's own tests.
  */
 @NullMarked
 package io.github.coordinatorha.test.etcd;

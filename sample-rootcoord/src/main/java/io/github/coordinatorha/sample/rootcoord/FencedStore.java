@@ -17,8 +17,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * The coordinator's state in etcd: numbers under {@code <root>/rootcoord/}. Every write is
- * guarded by this node's fencing token, so a deposed active can never win one. With
+ * The coordinator's state in etcd: numbers under {@code <root>/rootcoord/}. Every write
+ * is guarded by this node's fencing token, so a deposed active can never win one. With
  * active-standby disabled there is no etcd client and no term: the state then lives in
  * memory only, as a single node needs nothing more.
  */
@@ -50,9 +50,7 @@ class FencedStore implements StateStore {
 		if (this.client == null) {
 			return 0;
 		}
-		GetResponse response = this.client.getKVClient()
-			.get(key(name))
-			.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		GetResponse response = this.client.getKVClient().get(key(name)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 		if (response.getKvs().isEmpty()) {
 			return 0;
 		}
@@ -72,8 +70,7 @@ class FencedStore implements StateStore {
 		TxnResponse response = this.client.getKVClient()
 			.txn()
 			.If(this.activeStandby.fencingGuard(ROLE))
-			.Then(Op.put(key(name), ByteSequence.from(Long.toString(value), StandardCharsets.UTF_8),
-					PutOption.DEFAULT))
+			.Then(Op.put(key(name), ByteSequence.from(Long.toString(value), StandardCharsets.UTF_8), PutOption.DEFAULT))
 			.commit()
 			.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 		if (!response.isSucceeded()) {

@@ -70,8 +70,7 @@ class RootCoord {
 	@Scheduled(fixedDelay = 1000)
 	@ActiveOnly(FencedStore.ROLE)
 	public void refreshTimestampWindow() throws Exception {
-		if (this.serving && this.servingTerm != null
-				&& this.servingTerm.equals(ActiveOnlyContext.fencingToken())) {
+		if (this.serving && this.servingTerm != null && this.servingTerm.equals(ActiveOnlyContext.fencingToken())) {
 			this.timestamps.refreshWindow();
 		}
 	}

@@ -3,8 +3,8 @@ package io.github.coordinatorha.sample.rootcoord;
 import java.util.function.LongSupplier;
 
 /**
- * Hybrid timestamps as Milvus's TSO issues them: physical milliseconds shifted left by
- * 18 bits, plus a logical counter. The oracle persists a physical time ahead of what it
+ * Hybrid timestamps as Milvus's TSO issues them: physical milliseconds shifted left by 18
+ * bits, plus a logical counter. The oracle persists a physical time ahead of what it
  * issues (a window) before issuing past it; a new active starts after the persisted
  * window, so timestamps increase strictly across failovers, even if clocks step back.
  */

@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The {@code activeStandby} health component as {@code /actuator/health} shows it over
- * HTTP, and the documented switch that removes it: the sample on a real port, the roles it serves
- * disabled (so no etcd).
+ * HTTP, and the documented switch that removes it: the sample on a real port, the roles
+ * it serves disabled (so no etcd).
  */
 class HealthComponentTests {
 
@@ -39,7 +39,8 @@ class HealthComponentTests {
 			assertThat(components.get("activeStandby")).asInstanceOf(InstanceOfAssertFactories.MAP)
 				.extractingByKey("details")
 				.asInstanceOf(InstanceOfAssertFactories.MAP)
-				.containsOnlyKeys("rootCoord"); // the one role the sample configures and uses
+				.containsOnlyKeys("rootCoord"); // the one role the sample configures and
+												// uses
 		}
 	}
 

@@ -82,8 +82,8 @@ class OperationsIT {
 		List<Map<String, Object>> sessions = sessions(first);
 		assertThat(sessions).extracting((session) -> session.get("serverId")).containsExactly(1, 2, 3);
 		assertThat(sessions).extracting((session) -> session.get("rank")).containsExactly(0, 1, 2);
-		assertThat(sessions).allSatisfy((session) -> assertThat(session).containsEntry("priority", 0)
-			.containsEntry("electionProtocol", 2));
+		assertThat(sessions).allSatisfy(
+				(session) -> assertThat(session).containsEntry("priority", 0).containsEntry("electionProtocol", 2));
 
 		HttpResponse<String> chosen = Http.postJson(first, HANDOVER, "{\"serverId\":3}");
 		assertThat(Http.object(chosen.body())).containsEntry("outcome", "HANDED_OVER")
@@ -96,7 +96,8 @@ class OperationsIT {
 		assertThat(refused).containsEntry("outcome", "NOT_A_CANDIDATE").containsEntry("handedOver", false);
 		assertThat(state(third)).isEqualTo("ACTIVE");
 
-		// Spring Boot lets a body's keys stand for the operation's arguments, the path's role too
+		// Spring Boot lets a body's keys stand for the operation's arguments, the path's
+		// role too
 		HttpResponse<String> other = Http.postJson(third, HANDOVER, "{\"role\":\"queryCoord\"}");
 		assertThat(other.statusCode()).as("queryCoord is no role of this node").isEqualTo(400);
 		assertThat(Http.get(third, "/actuator/activestandby/rootCord").statusCode()).isEqualTo(400);
@@ -127,8 +128,8 @@ class OperationsIT {
 		assertThat(liveness.statusCode() + " " + liveness.body()).isEqualTo("200 {\"status\":\"UP\"}");
 
 		Map<String, Object> health = Http.object(Http.get(standby, "/actuator/health").body());
-		assertThat(details(health, "rootCoord")).containsOnlyKeys("state", "reason", "since", "serverId",
-				"activeServerId", "activeAddress")
+		assertThat(details(health, "rootCoord"))
+			.containsOnlyKeys("state", "reason", "since", "serverId", "activeServerId", "activeAddress")
 			.containsEntry("state", "STANDBY")
 			.containsEntry("reason", "ANOTHER_NODE_ACTIVE")
 			.containsEntry("activeAddress", activeAddress);
@@ -144,7 +145,8 @@ class OperationsIT {
 		assertThat(refused.statusCode()).isEqualTo(503);
 		assertThat(Http.object(refused.body())).containsExactly(
 				Map.entry("error", "This node is not the active rootCoord; send the request to the active node"),
-				Map.entry("state", "STANDBY"), Map.entry("activeServerId", 1), Map.entry("activeAddress", activeAddress));
+				Map.entry("state", "STANDBY"), Map.entry("activeServerId", 1),
+				Map.entry("activeAddress", activeAddress));
 
 		first.kill();
 		second.awaitLine(TAKEOVER, Duration.ofSeconds(15));

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two sample-rootcoord processes from the executable jar against a real etcd: kill -9
- * and SIGTERM of the active, as an operator would do them; and the same jar in AOT mode.
+ * Two sample-rootcoord processes from the executable jar against a real etcd: kill -9 and
+ * SIGTERM of the active, as an operator would do them; and the same jar in AOT mode.
  */
 class RootCoordFailoverIT {
 
@@ -114,7 +114,8 @@ class RootCoordFailoverIT {
 			for (int i = 0; i < 5; i++) {
 				ids.add(firstOf(post(ports[active], "/api/v1/ids?count=3")));
 			}
-			// Alternate crash and graceful stop, then bring the stopped node back as standby.
+			// Alternate crash and graceful stop, then bring the stopped node back as
+			// standby.
 			if (round % 2 == 0) {
 				nodes[active].kill();
 			}
@@ -122,7 +123,8 @@ class RootCoordFailoverIT {
 				nodes[active].terminate();
 			}
 			int takeover = ids.size();
-			await().atMost(Duration.ofSeconds(20)).until(() -> post(ports[standby], "/api/v1/ids?count=3").statusCode() == 200);
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> post(ports[standby], "/api/v1/ids?count=3").statusCode() == 200);
 			ids.add(firstOf(post(ports[standby], "/api/v1/ids?count=3")));
 			assertThat(ids.get(takeover)).isGreaterThan(ids.get(takeover - 1));
 			nodes[active] = startNode("node" + round, "2s", etcd.cluster(), ports[active]);
@@ -161,10 +163,10 @@ class RootCoordFailoverIT {
 
 	private NodeProcess startNode(String name, List<String> jvmOptions, String ttl, EtcdCluster cluster, int port,
 			String... extra) {
-		List<String> arguments = new ArrayList<>(List.of("--server.port=" + port, "--server.address=127.0.0.1",
-				"--ha.session.address=127.0.0.1:" + port, "--ha.etcd.endpoints=" + cluster.endpoints(),
-				"--rootCoord.activeStandby.enabled=true", "--ha.session.ttl=" + ttl,
-				"--ha.etcd.root-path=" + this.rootPath));
+		List<String> arguments = new ArrayList<>(
+				List.of("--server.port=" + port, "--server.address=127.0.0.1", "--ha.session.address=127.0.0.1:" + port,
+						"--ha.etcd.endpoints=" + cluster.endpoints(), "--rootCoord.activeStandby.enabled=true",
+						"--ha.session.ttl=" + ttl, "--ha.etcd.root-path=" + this.rootPath));
 		arguments.addAll(List.of(extra));
 		return this.nodes.start(name, jvmOptions, arguments, Map.of());
 	}

@@ -47,8 +47,7 @@ class RootCoordTestElectionTests {
 	void theActiveAllocatesInItsTerm() throws Exception {
 		HttpResponse<String> response = post("/api/v1/ids?count=3");
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.body())
-			.contains("\"term\":" + this.activeStandby.fencingToken("rootCoord").revision());
+		assertThat(response.body()).contains("\"term\":" + this.activeStandby.fencingToken("rootCoord").revision());
 	}
 
 	@Test

@@ -50,7 +50,8 @@ final class SampleNodes implements BeforeEachCallback, AfterEachCallback {
 	/**
 	 * Starts {@code java -Xmx256m JVM_OPTIONS -jar sample-rootcoord.jar ARGUMENTS}.
 	 * @param name a name for messages and the log file
-	 * @param jvmOptions options for the JVM, for example {@code -Dspring.aot.enabled=true}
+	 * @param jvmOptions options for the JVM, for example
+	 * {@code -Dspring.aot.enabled=true}
 	 * @param arguments the application's arguments
 	 * @param environment further environment variables
 	 * @return the process
