@@ -1,10 +1,14 @@
 package io.github.coordinatorha.autoconfigure;
 
+import java.util.List;
+
 import io.etcd.jetcd.Client;
 import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.autoconfigure.ActiveStandbyProperties.SessionLossAction;
+import io.github.coordinatorha.directory.RoleDirectory;
 import io.github.coordinatorha.election.ElectionNode;
 import io.github.coordinatorha.election.ElectionObserver;
+import io.github.coordinatorha.election.EtcdRoleDirectory;
 import io.github.coordinatorha.election.RoleDefinition;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -59,14 +63,14 @@ public final class ActiveStandbyAutoConfiguration {
 
 	/**
 	 * The etcd client, or none (a {@code null} bean, which injection points see as
-	 * absent) when no role runs in active-standby mode: an application with every role
-	 * disabled needs no etcd at all.
+	 * absent) when no role runs in active-standby mode and the role directory follows no
+	 * role: such an application needs no etcd at all.
 	 */
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	@Nullable Client haEtcdClient(ConfiguredRoles roles, EtcdConnectionDetails connectionDetails,
 			ActiveStandbyProperties properties, ObjectProvider<SslBundles> sslBundles) {
-		if (!roles.anyActiveStandby()) {
+		if (!roles.anyActiveStandby() && DirectoryRoles.of(properties).isEmpty()) {
 			return null;
 		}
 		return EtcdClients.create(connectionDetails, properties.getEtcd(), sslBundles.getIfAvailable());
@@ -80,13 +84,26 @@ public final class ActiveStandbyAutoConfiguration {
 			ConfigurableApplicationContext context) {
 		Runnable exitOnLoss = (properties.getSession().getOnLoss() == SessionLossAction.EXIT)
 				? () -> System.exit(SpringApplication.exit(context, () -> 1)) : null;
-		if (!roles.anyActiveStandby()) {
+		if (!roles.anyActiveStandby() && DirectoryRoles.of(properties).isEmpty()) {
 			warnIfEtcdIsConfigured(roles, environment, connectionDetails.getObject());
 		}
 		return new ElectionNode(roles.anyActiveStandby() ? client.getObject() : null,
 				SessionSettings.of(properties, environment, build.getIfAvailable(),
 						connectionDetails.getObject().getEndpoints()),
 				roles.roles(), publisher, exitOnLoss, ElectionObserver.of(observers.orderedStream().toList()));
+	}
+
+	/**
+	 * The role directory: it follows the roles of {@code ha.directory.roles}, or none.
+	 */
+	@Bean
+	@ConditionalOnMissingBean(RoleDirectory.class)
+	EtcdRoleDirectory haRoleDirectory(ActiveStandbyProperties properties, ObjectProvider<Client> client,
+			ApplicationEventPublisher publisher) {
+		List<String> roles = DirectoryRoles.of(properties);
+		ActiveStandbyProperties.Etcd etcd = properties.getEtcd();
+		return new EtcdRoleDirectory(roles.isEmpty() ? null : client.getObject(), etcd.getRootPath(),
+				etcd.getMetaSubPath(), etcd.getRequestTimeout(), roles, publisher);
 	}
 
 	private static void warnIfEtcdIsConfigured(ConfiguredRoles roles, Environment environment,

@@ -27,6 +27,8 @@ public class ActiveStandbyProperties {
 
 	private final Health health = new Health();
 
+	private final Directory directory = new Directory();
+
 	/**
 	 * Further roles by name, beside rootCoord, queryCoord and dataCoord, for example
 	 * {@code ha.roles.indexCoord.activeStandby.enabled=true}. Names are letters and
@@ -48,6 +50,50 @@ public class ActiveStandbyProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Directory getDirectory() {
+		return this.directory;
+	}
+
+	/**
+	 * The role directory, which tells this application which node is active for each role
+	 * it names, and the routing of RestClient calls to those roles.
+	 */
+	public static class Directory {
+
+		/**
+		 * Roles whose active node and sessions this application follows, for example
+		 * {@code rootCoord}, whether or not it competes for them: one etcd watch each,
+		 * and no writes. A RestClient call to {@code http://<role>/...} then reaches the
+		 * role's active node.
+		 */
+		private List<String> roles = new ArrayList<>();
+
+		/**
+		 * How long a call routed to a role waits for the directory: for an active node
+		 * when none is known, and, after a standby refused the call or the active refused
+		 * the connection, for a new active before the one retry. Longer than the session
+		 * TTL of the role's nodes, so a call can ride out a crash.
+		 */
+		private Duration awaitActive = Duration.ofSeconds(15);
+
+		public List<String> getRoles() {
+			return this.roles;
+		}
+
+		public void setRoles(List<String> roles) {
+			this.roles = roles;
+		}
+
+		public Duration getAwaitActive() {
+			return this.awaitActive;
+		}
+
+		public void setAwaitActive(Duration awaitActive) {
+			this.awaitActive = awaitActive;
+		}
+
 	}
 
 	/**

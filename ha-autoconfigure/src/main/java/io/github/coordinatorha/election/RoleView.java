@@ -1,5 +1,6 @@
 package io.github.coordinatorha.election;
 
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -203,6 +204,13 @@ final class RoleView {
 	long sessionLease(String sessionKey) {
 		Candidate candidate = this.candidates.get(sessionKey);
 		return (candidate != null) ? candidate.leaseId() : 0;
+	}
+
+	/**
+	 * Every session key of the role, by server ID.
+	 */
+	List<Candidate> candidates() {
+		return this.candidates.values().stream().sorted(Comparator.comparingLong(Candidate::serverId)).toList();
 	}
 
 	int candidateCount() {

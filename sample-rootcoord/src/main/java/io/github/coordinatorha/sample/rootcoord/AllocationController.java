@@ -47,15 +47,13 @@ class AllocationController {
 		return count;
 	}
 
+	/**
+	 * A standby's answer: 503, naming the active it knows of, in the shape that
+	 * coordinator-ha's RestClient routing retries on.
+	 */
 	@ExceptionHandler(NotActiveException.class)
-	ResponseEntity<Map<String, Object>> notActive(NotActiveException ex) {
-		RoleStatus status = ex.getStatus();
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("error", "This node is not the active rootCoord; send the request to the active node");
-		body.put("state", status.state().name());
-		body.put("activeServerId", status.activeServerId());
-		body.put("activeAddress", status.activeAddress());
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(body);
+	ResponseEntity<ProblemDetail> notActive(NotActiveException ex) {
+		return StandbyRefusal.of(ex);
 	}
 
 	@ExceptionHandler(IllegalArgumentException.class)

@@ -143,8 +143,11 @@ class OperationsIT {
 		assertThat(timestamps.body()).matches("\\{\"first\":\\d+,\"count\":2,\"term\":\\d+}");
 		HttpResponse<String> refused = Http.post(standby, "/api/v1/ids?count=5");
 		assertThat(refused.statusCode()).isEqualTo(503);
-		assertThat(Http.object(refused.body())).containsExactly(
-				Map.entry("error", "This node is not the active rootCoord; send the request to the active node"),
+		assertThat(refused.headers().firstValue("Coordinator-HA-Role")).hasValue("rootCoord");
+		assertThat(refused.headers().firstValue("Coordinator-HA-Active-Server-Id")).hasValue("1");
+		assertThat(refused.headers().firstValue("Coordinator-HA-Active-Address")).hasValue(activeAddress);
+		assertThat(Http.object(refused.body())).contains(Map.entry("status", 503),
+				Map.entry("title", "Not the active rootCoord"), Map.entry("role", "rootCoord"),
 				Map.entry("state", "STANDBY"), Map.entry("activeServerId", 1),
 				Map.entry("activeAddress", activeAddress));
 

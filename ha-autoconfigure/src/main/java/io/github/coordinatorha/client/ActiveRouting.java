@@ -1,0 +1,202 @@
+package io.github.coordinatorha.client;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import io.github.coordinatorha.directory.ActiveMember;
+import io.github.coordinatorha.directory.RoleDirectory;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.http.HttpRequest;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.http.client.support.HttpRequestWrapper;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * Sends a call to {@code http://<role>/...} to the role's active node, for every role the
+ * {@link RoleDirectory} follows; calls to other hosts pass untouched.
+ * <ul>
+ * <li>It waits for the directory to know an active, up to {@code awaitActive}.</li>
+ * <li>It sends the call there: it puts the active's address in the URI when
+ * {@code resolve} is set, or leaves the URI to a load balancer further down the chain
+ * (Spring Cloud LoadBalancer picks the active by the same directory).</li>
+ * <li>If the node answers with a {@link StandbyRefusal} (it is no longer active), or
+ * refuses the connection (it is gone), it waits, again up to {@code awaitActive}, for the
+ * directory to name an active in another term, and sends the call there once. Neither
+ * answer means the call ran, so the retry cannot run it twice.</li>
+ * <li>A call whose effect is unknown (it timed out, or its connection broke after it was
+ * sent) is retried only if it is marked {@linkplain #idempotent() idempotent}.</li>
+ * </ul>
+ * When the directory does not move in time, the caller gets the first answer or failure.
+ * <p>
+ * Threads: it waits on the caller's thread, as the call itself does.
+ *
+ * @since 0.3.0
+ */
+public final class ActiveRouting implements ClientHttpRequestInterceptor {
+
+	/**
+	 * The request attribute that marks a call safe to send twice; see
+	 * {@link #idempotent()}.
+	 */
+	public static final String IDEMPOTENT_ATTRIBUTE = ActiveRouting.class.getName() + ".idempotent";
+
+	private static final Log logger = LogFactory.getLog(ActiveRouting.class);
+
+	private final RoleDirectory directory;
+
+	private final Duration awaitActive;
+
+	private final boolean resolve;
+
+	/**
+	 * @param directory the roles and their actives
+	 * @param awaitActive how long a call waits for the directory, before it is sent and
+	 * again before its one retry
+	 * @param resolve whether to put the active's address in the URI; {@code false} when a
+	 * load balancer further down the chain resolves the role's name
+	 */
+	public ActiveRouting(RoleDirectory directory, Duration awaitActive, boolean resolve) {
+		this.directory = directory;
+		this.awaitActive = awaitActive;
+		this.resolve = resolve;
+	}
+
+	/**
+	 * Marks a call as safe to send twice, so that it is retried on the next active even
+	 * when its effect is unknown:
+	 * {@code restClient.post().uri(...).attributes(idempotent())}.
+	 * @return the marker, for {@code RestClient.RequestHeadersSpec#attributes}
+	 */
+	public static Consumer<Map<String, Object>> idempotent() {
+		return (attributes) -> attributes.put(IDEMPOTENT_ATTRIBUTE, Boolean.TRUE);
+	}
+
+	@Override
+	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
+			throws IOException {
+		String host = request.getURI().getHost();
+		Optional<String> role = (host != null) ? this.directory.role(host) : Optional.empty();
+		if (role.isEmpty()) {
+			return execution.execute(request, body);
+		}
+		ActiveMember active = await(() -> this.directory.awaitActive(role.get(), this.awaitActive))
+			.orElseThrow(() -> new NoActiveException(role.get(), this.awaitActive));
+		ClientHttpResponse response;
+		try {
+			response = execution.execute(routed(request, active), body);
+		}
+		catch (IOException ex) {
+			if (!retriable(ex, request)) {
+				throw ex;
+			}
+			ActiveMember next = await(() -> this.directory.awaitNewActive(active, this.awaitActive)).orElse(null);
+			if (next == null) {
+				throw ex;
+			}
+			logger.debug("Calling " + next + " after " + active + " failed: " + ex);
+			return execution.execute(routed(request, next), body);
+		}
+		if (!StandbyRefusal.isRefusal(response)) {
+			return response;
+		}
+		ActiveMember next = await(() -> this.directory.awaitNewActive(active, this.awaitActive)).orElse(null);
+		if (next == null) {
+			return response;
+		}
+		response.close();
+		logger.debug("Calling " + next + " after " + active + " answered it is not active");
+		return execution.execute(routed(request, next), body);
+	}
+
+	private HttpRequest routed(HttpRequest request, ActiveMember active) {
+		if (!this.resolve) {
+			return request;
+		}
+		URI uri = UriComponentsBuilder.fromUri(request.getURI())
+			.host(host(active))
+			.port(port(active))
+			.build(true)
+			.toUri();
+		return new HttpRequestWrapper(request) {
+
+			@Override
+			public URI getURI() {
+				return uri;
+			}
+
+		};
+	}
+
+	private static String host(ActiveMember active) {
+		String address = active.address();
+		int colon = address.lastIndexOf(':');
+		return (colon > 0) ? address.substring(0, colon) : address;
+	}
+
+	private static int port(ActiveMember active) {
+		String address = active.address();
+		int colon = address.lastIndexOf(':');
+		try {
+			return (colon > 0 && !address.endsWith("]")) ? Integer.parseInt(address.substring(colon + 1)) : -1;
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
+	/**
+	 * Whether a failed call may be sent again: always when it never reached the node (the
+	 * connection was refused or could not be made in time), otherwise only when it is
+	 * marked idempotent.
+	 */
+	private static boolean retriable(IOException failure, HttpRequest request) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException) {
+				return true;
+			}
+		}
+		return Boolean.TRUE.equals(request.getAttributes().get(IDEMPOTENT_ATTRIBUTE));
+	}
+
+	private static Optional<ActiveMember> await(Wait wait) throws InterruptedIOException {
+		try {
+			return wait.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new InterruptedIOException("Interrupted while waiting for the role directory");
+		}
+	}
+
+	@FunctionalInterface
+	private interface Wait {
+
+		Optional<ActiveMember> await() throws InterruptedException;
+
+	}
+
+	/**
+	 * No active node was known for a role within the wait: the call was not sent.
+	 */
+	public static final class NoActiveException extends IOException {
+
+		NoActiveException(String role, Duration waited) {
+			super("No active node of role " + role + " in " + waited.toMillis() + " ms: the call was not sent."
+					+ " Check that the role's nodes run and reach etcd (their sessions show in the role directory),"
+					+ " or raise ha.directory.await-active");
+		}
+
+	}
+
+}

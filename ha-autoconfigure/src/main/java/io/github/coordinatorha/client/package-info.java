@@ -1,0 +1,9 @@
+/**
+ * Calls that reach a role's active node: the {@code RestClient} interceptor that routes
+ * {@code http://<role>/...} by the role directory and retries once after a standby's
+ * refusal, and the refusal a standby answers with.
+ */
+@NullMarked
+package io.github.coordinatorha.client;
+
+import org.jspecify.annotations.NullMarked;
