@@ -8,6 +8,7 @@ import io.github.coordinatorha.ActiveStandby;
 import io.github.coordinatorha.BecameActiveEvent;
 import io.github.coordinatorha.RoleTransitionEvent;
 import io.github.coordinatorha.TransitionReason;
+import io.github.coordinatorha.directory.RoleDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -85,6 +86,44 @@ class ActiveStandbyAutoConfigurationTests {
 		this.contextRunner
 			.withPropertyValues("rootCoord.activeStandby.enabled=true", "ha.etcd.endpoints=http://127.0.0.1:1")
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(Client.class));
+	}
+
+	@Test
+	void runWithDirectoryRolesOnlyCreatesTheEtcdClientAndTheDirectoryWithoutWarning(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues("ha.directory.roles=rootCoord,queryCoord", "ha.etcd.endpoints=http://127.0.0.1:1")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(Client.class).hasSingleBean(RoleDirectory.class);
+				assertThat(context.getBean(RoleDirectory.class).roles()).containsExactly("rootCoord", "queryCoord");
+				assertThat(context.getBean(ActiveStandby.class).statuses()).isEmpty();
+			});
+		assertThat(output).doesNotContain("but no role runs in active-standby mode");
+	}
+
+	@Test
+	void runWithoutDirectoryRolesHasAnEmptyDirectory() {
+		this.contextRunner.withPropertyValues("rootCoord.activeStandby.enabled=false")
+			.run((context) -> assertThat(context.getBean(RoleDirectory.class).roles()).isEmpty());
+	}
+
+	@Test
+	void runWithADirectoryRoleThatIsNoRoleNameFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("ha.directory.roles=rootCoord,root-coord")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidHaConfigurationException.class)
+				.hasMessageContaining("ha.directory.roles")
+				.hasMessageContaining("names 'root-coord', which is not a role name")
+				.hasMessageContaining("ha.directory.roles=rootCoord,queryCoord"));
+	}
+
+	@Test
+	void runWithADirectoryRoleNamedTwiceFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("ha.directory.roles=rootCoord,rootcoord")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidHaConfigurationException.class)
+				.hasMessageContaining("names the role 'rootcoord' twice"));
 	}
 
 	@Test

@@ -11,6 +11,8 @@ import io.github.coordinatorha.BecameActiveEvent;
 import io.github.coordinatorha.RoleTransitionEvent;
 import io.github.coordinatorha.TransitionReason;
 import io.github.coordinatorha.autoconfigure.ActiveStandbyAutoConfiguration;
+import io.github.coordinatorha.directory.ActiveChangedEvent;
+import io.github.coordinatorha.directory.RoleDirectory;
 import io.github.coordinatorha.test.etcd.EtcdCluster;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -81,6 +83,17 @@ final class TestNode implements AutoCloseable {
 		return this.context;
 	}
 
+	/**
+	 * The role directory's events, in the order they were published.
+	 */
+	List<ActiveChangedEvent> directoryEvents() {
+		return this.context.getBean(DirectoryRecorder.class).events;
+	}
+
+	RoleDirectory directory() {
+		return this.context.getBean(RoleDirectory.class);
+	}
+
 	List<String> eventThreads() {
 		return this.recorder.threads;
 	}
@@ -114,10 +127,32 @@ final class TestNode implements AutoCloseable {
 		}
 
 		@Bean
+		DirectoryRecorder directoryRecorder() {
+			return new DirectoryRecorder();
+		}
+
+		@Bean
 		EventRecorder eventRecorder(Environment environment) {
 			EventRecorder recorder = new EventRecorder();
 			recorder.failures.set(environment.getProperty("test.fail-activations", Integer.class, 0));
 			return recorder;
+		}
+
+	}
+
+	/**
+	 * Records the role directory's events and the threads they came on.
+	 */
+	static class DirectoryRecorder implements ApplicationListener<ActiveChangedEvent> {
+
+		final List<ActiveChangedEvent> events = new CopyOnWriteArrayList<>();
+
+		final List<String> threads = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void onApplicationEvent(ActiveChangedEvent event) {
+			this.events.add(event);
+			this.threads.add(Thread.currentThread().getName());
 		}
 
 	}
