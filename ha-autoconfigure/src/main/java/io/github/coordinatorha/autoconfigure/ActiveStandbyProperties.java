@@ -64,9 +64,9 @@ public class ActiveStandbyProperties {
 
 		/**
 		 * Roles whose active node and sessions this application follows, for example
-		 * {@code rootCoord}, whether or not it competes for them: one etcd watch each,
-		 * and no writes. A RestClient call to {@code http://<role>/...} then reaches the
-		 * role's active node.
+		 * rootCoord,queryCoord, whether or not it competes for them: one etcd watch each,
+		 * and no writes. A RestClient call to http://rootCoord/... then reaches the role's
+		 * active node.
 		 */
 		private List<String> roles = new ArrayList<>();
 
