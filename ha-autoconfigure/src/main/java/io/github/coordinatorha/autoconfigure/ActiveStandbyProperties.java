@@ -65,8 +65,8 @@ public class ActiveStandbyProperties {
 		/**
 		 * Roles whose active node and sessions this application follows, for example
 		 * rootCoord,queryCoord, whether or not it competes for them: one etcd watch each,
-		 * and no writes. A RestClient call to http://rootCoord/... then reaches the role's
-		 * active node.
+		 * and no writes. A RestClient call to http://rootCoord/... then reaches the
+		 * role's active node.
 		 */
 		private List<String> roles = new ArrayList<>();
 

@@ -211,6 +211,18 @@ public final class ElectionNode implements ActiveStandby, SmartLifecycle, Dispos
 	}
 
 	/**
+	 * This node's place in line for a role, as its own view of etcd shows it, without a
+	 * read: {@code 1} takes the role next when the active gives it up; {@code 0} while
+	 * this node is active, has no session, or cannot take the role, and for a role whose
+	 * active-standby mode is disabled.
+	 * @param role the role's name
+	 * @return the rank
+	 */
+	public int rank(String role) {
+		return role(role).rank();
+	}
+
+	/**
 	 * Why this node has no session in etcd now, for example "etcd at ... cannot be
 	 * reached", or empty if it has one (or needs none).
 	 * @return the problem

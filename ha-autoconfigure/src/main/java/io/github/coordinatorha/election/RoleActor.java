@@ -59,6 +59,14 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 
 	private RolePhase phase = RoleMachine.initial();
 
+	/**
+	 * This node's place in line, from the view of the last phase: written on the lane,
+	 * read by health from any thread.
+	 */
+	private volatile int rank;
+
+	private final Candidacy candidacy;
+
 	private @Nullable Watching watching;
 
 	private long generation;
@@ -72,6 +80,7 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 		this.name = name;
 		this.keys = keys;
 		this.machine = new RoleMachine(name, keys, candidacy);
+		this.candidacy = candidacy;
 		this.store = store;
 		this.lane = lane;
 		this.announcer = announcer;
@@ -86,9 +95,18 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 	private void feed(RoleInput input) {
 		RoleMachine.Step step = this.machine.next(this.phase, input, this.lane.nanoTime());
 		this.phase = step.phase();
+		this.rank = rankIn(this.phase);
 		this.trace.step(this.name, input, step.phase(), step.effects());
 		step.effects().forEach(this::carryOut);
 		wakeAt(this.phase.dueAt());
+	}
+
+	private int rankIn(RolePhase phase) {
+		Membership membership = phase.membership();
+		if (membership == null || !(phase instanceof RolePhase.Standby || phase instanceof RolePhase.Claiming)) {
+			return 0;
+		}
+		return membership.view().rank(this.keys.sessionKey(membership.lease().serverId()), this.candidacy.succession());
 	}
 
 	private void carryOut(RoleEffect effect) {
@@ -369,6 +387,11 @@ final class RoleActor implements RoleHandle, SessionListener, EpochKeeper.Listen
 		CompletableFuture<Handover> reply = new CompletableFuture<>();
 		post(new RoleInput.HandOverRequested(reply, serverId));
 		return reply;
+	}
+
+	@Override
+	public int rank() {
+		return this.rank;
 	}
 
 	@Override

@@ -42,6 +42,13 @@ interface RoleHandle {
 	 */
 	List<RegisteredSession> registeredSessions() throws Exception;
 
+	/**
+	 * This node's place in line for the role as its own view shows it, without a read:
+	 * {@code 1} takes the role next; {@code 0} while this node is active, has no session,
+	 * or cannot take the role.
+	 */
+	int rank();
+
 	void start();
 
 	/**

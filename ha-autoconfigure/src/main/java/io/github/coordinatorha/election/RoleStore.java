@@ -146,18 +146,14 @@ final class RoleStore {
 	private List<RegisteredSession> sessions(Range range) {
 		RoleView view = RoleView.read(this.keys, range.keyValues(), range.header().revision());
 		long activeServerId = view.active().map(ActiveHolder::serverId).orElse(0L);
-		List<String> inLine = view.successorsExcluding(null, this.candidacy.succession())
-			.stream()
-			.filter((candidate) -> candidate.serverId() != activeServerId)
-			.map(RoleView.Candidate::key)
-			.toList();
 		List<RegisteredSession> sessions = new ArrayList<>();
 		for (KeyValue keyValue : range.keyValues()) {
 			if (this.keys.serverIdOf(keyValue.key()).isPresent()) {
 				SessionCodec.decode(keyValue.value())
 					.ifPresent((info) -> sessions.add(new RegisteredSession(info.serverId(), info.address(),
 							info.hostName(), info.version(), info.registeredAt(), info.serverId() == activeServerId,
-							info.stopping(), inLine.indexOf(keyValue.key()) + 1, info.priority(), info.protocol())));
+							info.stopping(), view.rank(keyValue.key(), this.candidacy.succession()), info.priority(),
+							info.protocol())));
 			}
 		}
 		return sessions;

@@ -245,6 +245,19 @@ final class RoleView {
 			.toList();
 	}
 
+	/**
+	 * A session's place in line under {@code succession}: {@code 1} takes the role next;
+	 * {@code 0} for the active's session and for one that cannot take the role.
+	 */
+	int rank(String sessionKey, Succession succession) {
+		long activeServerId = active().map(ActiveHolder::serverId).orElse(0L);
+		List<String> inLine = successorsExcluding(null, succession).stream()
+			.filter((candidate) -> candidate.serverId() != activeServerId)
+			.map(Candidate::key)
+			.toList();
+		return inLine.indexOf(sessionKey) + 1;
+	}
+
 	Optional<Candidate> candidate(String sessionKey) {
 		return Optional.ofNullable(this.candidates.get(sessionKey));
 	}

@@ -76,6 +76,11 @@ final class StaticRole implements RoleHandle {
 	}
 
 	@Override
+	public int rank() {
+		return 0;
+	}
+
+	@Override
 	public Handover handOver(long serverId) {
 		return new Handover(this.name, Handover.Outcome.HA_DISABLED, 0, "Role '" + this.name
 				+ "' has active-standby disabled: every node serves it, so there is nothing to hand over");

@@ -12,10 +12,11 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * The {@code activeStandby} health component: one detail entry per role with its state,
- * this node's server ID, the active's server ID and address, the term while active, and
- * since when the state holds. A standby is healthy: it is {@code UP}. Only etcd being out
- * of reach while a role needs it makes the component {@code DOWN}, with the reason; the
- * node is then not ACTIVE for any elected role.
+ * this node's server ID, the active's server ID and address, the term while active, the
+ * standby's place in line for the role ({@code rank}, {@code 1} next) and since when the
+ * state holds. A standby is healthy: it is {@code UP}. Only etcd being out of reach while
+ * a role needs it makes the component {@code DOWN}, with the reason; the node is then not
+ * ACTIVE for any elected role.
  *
  * @since 0.1.0
  */
@@ -37,10 +38,10 @@ public class ActiveStandbyHealthIndicator extends AbstractHealthIndicator {
 		else {
 			builder.up();
 		}
-		this.node.statuses().forEach((role, status) -> builder.withDetail(role, details(status)));
+		this.node.statuses().forEach((role, status) -> builder.withDetail(role, details(status, this.node.rank(role))));
 	}
 
-	private static Map<String, Object> details(RoleStatus status) {
+	private static Map<String, Object> details(RoleStatus status, int rank) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("state", status.state().name());
 		details.put("reason", status.reason().name());
@@ -56,6 +57,9 @@ public class ActiveStandbyHealthIndicator extends AbstractHealthIndicator {
 		}
 		if (status.fencingToken() != null) {
 			details.put("term", status.fencingToken().revision());
+		}
+		if (rank > 0) {
+			details.put("rank", rank);
 		}
 		return details;
 	}

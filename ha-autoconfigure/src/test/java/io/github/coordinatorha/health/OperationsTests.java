@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
@@ -33,6 +34,7 @@ import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -93,7 +95,13 @@ class OperationsTests {
 		assertThat(rootCoord(standby)).containsEntry("state", "STANDBY")
 			.containsEntry("activeServerId", rootCoord(active).get("serverId"))
 			.containsKey("activeAddress")
+			.containsEntry("rank", 1)
 			.doesNotContainKey("term");
+		assertThat(rootCoord(active)).doesNotContainKey("rank");
+		ConfigurableApplicationContext third = node();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> Integer.valueOf(2).equals(rootCoord(health(third)).get("rank")));
+		assertThat(rootCoord(health(second))).containsEntry("rank", 1);
 	}
 
 	@Test
@@ -196,7 +204,7 @@ class OperationsTests {
 				"dataCoord.activeStandby.enabled=false");
 		await().atMost(Duration.ofSeconds(10)).until(() -> isActive(first));
 		ActiveStandbyEndpoint endpoint = first.getBean(ActiveStandbyEndpoint.class);
-		assertThat(endpoint.handOver("rootCoord", null).outcome()).isEqualTo(Handover.Outcome.NO_STANDBY);
+		assertThat(endpoint.handOver("rootCoord", null, null).outcome()).isEqualTo(Handover.Outcome.NO_STANDBY);
 		ConfigurableApplicationContext second = node();
 		await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.role("rootCoord").sessions().size() == 2);
 		RoleDescriptor role = endpoint.role("rootCoord");
@@ -207,12 +215,17 @@ class OperationsTests {
 			assertThat(session.registeredAt()).isNotBlank();
 		});
 		assertThat(endpoint.roles()).containsOnlyKeys("rootCoord", "dataCoord");
-		Handover handover = endpoint.handOver("rootCoord", null);
+		Handover handover = endpoint.handOver("rootCoord", null, null);
 		assertThat(handover.outcome()).isEqualTo(Handover.Outcome.HANDED_OVER);
 		await().atMost(Duration.ofSeconds(2)).until(() -> isActive(second));
 		assertThat(isActive(first)).isFalse();
-		assertThat(endpoint.handOver("rootCoord", null).outcome()).isEqualTo(Handover.Outcome.NOT_ACTIVE);
-		assertThat(endpoint.handOver("dataCoord", null).outcome()).isEqualTo(Handover.Outcome.HA_DISABLED);
+		assertThat(endpoint.handOver("rootCoord", null, null).outcome()).isEqualTo(Handover.Outcome.NOT_ACTIVE);
+		assertThat(endpoint.handOver("dataCoord", null, null).outcome()).isEqualTo(Handover.Outcome.HA_DISABLED);
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.handOver("rootCoord", "rootCoord", null))
+			.withMessage("The role goes in the path only (POST /actuator/activestandby/rootCoord), but the body"
+					+ " also names role 'rootCoord'; send {\"serverId\": N} or an empty body");
+		assertThat(isActive(second)).isTrue();
 	}
 
 	@Test

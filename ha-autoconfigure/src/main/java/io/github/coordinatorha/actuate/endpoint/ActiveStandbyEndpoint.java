@@ -59,15 +59,25 @@ public class ActiveStandbyEndpoint {
 	/**
 	 * Hands the role over to a standby if this node is active and a standby exists: to
 	 * the one named by {@code serverId} (the JSON body {@code {"serverId": 3}}), or to
-	 * the best one under the role's successor policy.
-	 * @param role the role's name
+	 * the best one under the role's successor policy. The role is named by the path only:
+	 * Spring Boot lets a body's keys stand for an operation's arguments, so the path's
+	 * selector has a name of its own here, and a body that names a {@code role} is
+	 * refused rather than obeyed.
+	 * @param selected the role's name, from the path
+	 * @param role a role named in the body: refused when present
 	 * @param serverId the server ID of the standby to hand the role to, or {@code null}
 	 * for the best one
 	 * @return what happened
 	 */
 	@WriteOperation
-	public Handover handOver(@Selector String role, @Nullable Long serverId) {
-		return knownRole(() -> (serverId != null) ? this.node.handOver(role, serverId) : this.node.handOver(role));
+	public Handover handOver(@Selector String selected, @Nullable String role, @Nullable Long serverId) {
+		if (role != null) {
+			String message = "The role goes in the path only (POST /actuator/activestandby/" + selected
+					+ "), but the body also names role '" + role + "'; send {\"serverId\": N} or an empty body";
+			throw new InvalidEndpointRequestException(message, message);
+		}
+		return knownRole(
+				() -> (serverId != null) ? this.node.handOver(selected, serverId) : this.node.handOver(selected));
 	}
 
 	/**

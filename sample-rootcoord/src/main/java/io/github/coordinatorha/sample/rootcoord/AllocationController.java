@@ -1,12 +1,11 @@
 package io.github.coordinatorha.sample.rootcoord;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.coordinatorha.NotActiveException;
-import io.github.coordinatorha.RoleStatus;
+import io.github.coordinatorha.client.StandbyRefusal;
 
-import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -16,7 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /api/v1/ids?count=N} and {@code POST /api/v1/timestamps?count=N}. A standby
- * answers 503 naming the active's address.
+ * answers 503 naming the active's server ID and address ({@link StandbyRefusal}).
  */
 @RestController
 @RequestMapping("/api/v1")

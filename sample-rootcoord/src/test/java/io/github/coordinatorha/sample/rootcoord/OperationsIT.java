@@ -96,10 +96,12 @@ class OperationsIT {
 		assertThat(refused).containsEntry("outcome", "NOT_A_CANDIDATE").containsEntry("handedOver", false);
 		assertThat(state(third)).isEqualTo("ACTIVE");
 
-		// Spring Boot lets a body's keys stand for the operation's arguments, the path's
-		// role too
-		HttpResponse<String> other = Http.postJson(third, HANDOVER, "{\"role\":\"queryCoord\"}");
-		assertThat(other.statusCode()).as("queryCoord is no role of this node").isEqualTo(400);
+		// Spring Boot lets a body's keys stand for the operation's arguments: a body that
+		// names a role is refused, whichever role it names (unrefused, the second would
+		// hand the role to serverId 2)
+		for (String body : List.of("{\"role\":\"queryCoord\"}", "{\"role\":\"rootCoord\",\"serverId\":2}")) {
+			assertThat(Http.postJson(third, HANDOVER, body).statusCode()).as(body).isEqualTo(400);
+		}
 		assertThat(Http.get(third, "/actuator/activestandby/rootCord").statusCode()).isEqualTo(400);
 		assertThat(state(third)).isEqualTo("ACTIVE");
 	}
@@ -129,12 +131,13 @@ class OperationsIT {
 
 		Map<String, Object> health = Http.object(Http.get(standby, "/actuator/health").body());
 		assertThat(details(health, "rootCoord"))
-			.containsOnlyKeys("state", "reason", "since", "serverId", "activeServerId", "activeAddress")
+			.containsOnlyKeys("state", "reason", "since", "serverId", "activeServerId", "activeAddress", "rank")
 			.containsEntry("state", "STANDBY")
 			.containsEntry("reason", "ANOTHER_NODE_ACTIVE")
+			.containsEntry("rank", 1)
 			.containsEntry("activeAddress", activeAddress);
 		assertThat(details(health, "rootCoord").keySet()).containsExactly("state", "reason", "since", "serverId",
-				"activeServerId", "activeAddress");
+				"activeServerId", "activeAddress", "rank");
 
 		HttpResponse<String> ids = Http.post(active, "/api/v1/ids?count=5");
 		assertThat(ids.statusCode()).isEqualTo(200);
