@@ -1,12 +1,11 @@
 package io.github.coordinatorha.sample.rootcoord;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.coordinatorha.NotActiveException;
-import io.github.coordinatorha.RoleStatus;
+import io.github.coordinatorha.client.StandbyRefusal;
 
-import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
