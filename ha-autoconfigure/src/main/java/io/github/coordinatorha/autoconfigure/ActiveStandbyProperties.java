@@ -73,8 +73,9 @@ public class ActiveStandbyProperties {
 		/**
 		 * How long a call routed to a role waits for the directory: for an active node
 		 * when none is known, and, after a standby refused the call or the active refused
-		 * the connection, for a new active before the one retry. Longer than the session
-		 * TTL of the role's nodes, so a call can ride out a crash.
+		 * the connection, for an active that serves it (the call is sent again until one
+		 * does). Longer than the session TTL of the role's nodes, so a call can ride out
+		 * a crash.
 		 */
 		private Duration awaitActive = Duration.ofSeconds(15);
 

@@ -30,14 +30,22 @@ import org.springframework.web.util.UriComponentsBuilder;
  * <li>It sends the call there: it puts the active's address in the URI when
  * {@code resolve} is set, or leaves the URI to a load balancer further down the chain
  * (Spring Cloud LoadBalancer picks the active by the same directory).</li>
- * <li>If the node answers with a {@link StandbyRefusal} (it is no longer active), or
- * refuses the connection (it is gone), it waits, again up to {@code awaitActive}, for the
- * directory to name an active in another term, and sends the call there once. Neither
- * answer means the call ran, so the retry cannot run it twice.</li>
+ * <li>If the node refuses the connection (it is gone), it waits, again up to
+ * {@code awaitActive}, for the directory to name an active in another term, and sends the
+ * call there.</li>
+ * <li>If the node answers with a {@link StandbyRefusal}, it sends the call again, up to
+ * {@code awaitActive} after the refusal: at once when the directory names an active in
+ * another term, otherwise after a pause (10 ms, doubling up to 200 ms) to the active the
+ * directory then names. The node may be no longer active (the directory moves on within
+ * milliseconds), or not yet serving the term the directory already shows: its own watch
+ * is behind the directory's, or it is still loading its state.</li>
+ * <li>Neither a refused connection nor a refusal means the call ran, so sending it again
+ * cannot run it twice.</li>
  * <li>A call whose effect is unknown (it timed out, or its connection broke after it was
  * sent) is retried only if it is marked {@linkplain #idempotent() idempotent}.</li>
  * </ul>
- * When the directory does not move in time, the caller gets the first answer or failure.
+ * When the directory does not move in time, the caller gets the first failure or the last
+ * refusal.
  * <p>
  * Threads: it waits on the caller's thread, as the call itself does.
  *
@@ -52,6 +60,10 @@ public final class ActiveRouting implements ClientHttpRequestInterceptor {
 	public static final String IDEMPOTENT_ATTRIBUTE = ActiveRouting.class.getName() + ".idempotent";
 
 	private static final Log logger = LogFactory.getLog(ActiveRouting.class);
+
+	private static final Duration FIRST_PAUSE = Duration.ofMillis(10);
+
+	private static final Duration LAST_PAUSE = Duration.ofMillis(200);
 
 	private final RoleDirectory directory;
 
@@ -105,18 +117,44 @@ public final class ActiveRouting implements ClientHttpRequestInterceptor {
 				throw ex;
 			}
 			logger.debug("Calling " + next + " after " + active + " failed: " + ex);
-			return execution.execute(routed(request, next), body);
+			return untilServed(request, body, execution, next, execution.execute(routed(request, next), body));
 		}
-		if (!StandbyRefusal.isRefusal(response)) {
-			return response;
+		return untilServed(request, body, execution, active, response);
+	}
+
+	/**
+	 * Sends the call again while the node answers with a refusal, up to
+	 * {@code awaitActive} after the first one.
+	 */
+	private ClientHttpResponse untilServed(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
+			ActiveMember target, ClientHttpResponse response) throws IOException {
+		long deadline = System.nanoTime() + this.awaitActive.toNanos();
+		Duration pause = FIRST_PAUSE;
+		ActiveMember refusing = target;
+		ClientHttpResponse answer = response;
+		while (StandbyRefusal.isRefusal(answer)) {
+			Duration left = Duration.ofNanos(deadline - System.nanoTime());
+			if (left.isNegative() || left.isZero()) {
+				return answer;
+			}
+			ActiveMember sentTo = refusing;
+			Duration wait = (pause.compareTo(left) < 0) ? pause : left;
+			ActiveMember next = await(
+					() -> this.directory.awaitNewActive(sentTo, wait).or(() -> this.directory.active(sentTo.role())))
+				.orElse(null);
+			if (next == null) {
+				next = await(() -> this.directory.awaitActive(sentTo.role(), left)).orElse(null);
+				if (next == null) {
+					return answer;
+				}
+			}
+			answer.close();
+			logger.debug("Calling " + next + " after " + sentTo + " answered it is not active");
+			answer = execution.execute(routed(request, next), body);
+			refusing = next;
+			pause = (pause.multipliedBy(2).compareTo(LAST_PAUSE) < 0) ? pause.multipliedBy(2) : LAST_PAUSE;
 		}
-		ActiveMember next = await(() -> this.directory.awaitNewActive(active, this.awaitActive)).orElse(null);
-		if (next == null) {
-			return response;
-		}
-		response.close();
-		logger.debug("Calling " + next + " after " + active + " answered it is not active");
-		return execution.execute(routed(request, next), body);
+		return answer;
 	}
 
 	private HttpRequest routed(HttpRequest request, ActiveMember active) {

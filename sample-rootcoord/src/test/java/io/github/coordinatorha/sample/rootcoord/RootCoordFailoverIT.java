@@ -1,8 +1,5 @@
 package io.github.coordinatorha.sample.rootcoord;
 
-import java.net.http.HttpResponse;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,58 +92,6 @@ class RootCoordFailoverIT {
 		finally {
 			own.close();
 		}
-	}
-
-	@Test
-	void idsNeverRepeatAcrossFailoversAndAStandbyNamesTheActive() throws Exception {
-		int[] ports = { freePort(), freePort() };
-		NodeProcess[] nodes = { startNode("a", "2s", etcd.cluster(), ports[0]), null };
-		nodes[0].awaitLine(ACTIVE, Duration.ofSeconds(60));
-		nodes[1] = startNode("b", "2s", etcd.cluster(), ports[1]);
-		nodes[1].awaitLine(STANDBY, Duration.ofSeconds(60));
-		List<Long> ids = new ArrayList<>();
-		int active = 0;
-		for (int round = 0; round < 4; round++) {
-			int standby = 1 - active;
-			HttpResponse<String> refused = post(ports[standby], "/api/v1/ids?count=1");
-			assertThat(refused.statusCode()).isEqualTo(503);
-			assertThat(refused.body()).contains("\"activeAddress\":\"127.0.0.1:" + ports[active] + "\"");
-			for (int i = 0; i < 5; i++) {
-				ids.add(firstOf(post(ports[active], "/api/v1/ids?count=3")));
-			}
-			// Alternate crash and graceful stop, then bring the stopped node back as
-			// standby.
-			if (round % 2 == 0) {
-				nodes[active].kill();
-			}
-			else {
-				nodes[active].terminate();
-			}
-			int takeover = ids.size();
-			await().atMost(Duration.ofSeconds(20))
-				.until(() -> post(ports[standby], "/api/v1/ids?count=3").statusCode() == 200);
-			ids.add(firstOf(post(ports[standby], "/api/v1/ids?count=3")));
-			assertThat(ids.get(takeover)).isGreaterThan(ids.get(takeover - 1));
-			nodes[active] = startNode("node" + round, "2s", etcd.cluster(), ports[active]);
-			nodes[active].awaitLine(STANDBY, Duration.ofSeconds(60));
-			active = standby;
-		}
-		assertThat(ids).doesNotHaveDuplicates().isSorted();
-		for (int i = 1; i < ids.size(); i++) {
-			// each allocation was 3 IDs: ranges never overlap
-			assertThat(ids.get(i)).isGreaterThanOrEqualTo(ids.get(i - 1) + 3);
-		}
-	}
-
-	private static HttpResponse<String> post(int port, String path) {
-		return Http.post(port, path);
-	}
-
-	private static long firstOf(HttpResponse<String> response) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		Matcher first = Pattern.compile("\"first\":(\\d+)").matcher(response.body());
-		assertThat(first.find()).as(response.body()).isTrue();
-		return Long.parseLong(first.group(1));
 	}
 
 	private NodeProcess startNode(String name, String ttl) {
