@@ -26,6 +26,10 @@ public class NotActiveException extends IllegalStateException {
 		String active = (status.activeAddress() != null)
 				? "the active node is serverId " + status.activeServerId() + " at " + status.activeAddress()
 				: "no active node is known";
+		if (status.state() == RoleState.ACTIVE) {
+			return "This node has just become ACTIVE for role '" + status.role()
+					+ "' and does not serve it yet: its activation is still running";
+		}
 		return "This node is not ACTIVE for role '" + status.role() + "' (" + status.state() + ", " + status.reason()
 				+ "); " + active;
 	}

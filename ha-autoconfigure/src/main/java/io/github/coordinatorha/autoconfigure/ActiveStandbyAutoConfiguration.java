@@ -99,11 +99,12 @@ public final class ActiveStandbyAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(RoleDirectory.class)
 	EtcdRoleDirectory haRoleDirectory(ActiveStandbyProperties properties, ObjectProvider<Client> client,
-			ApplicationEventPublisher publisher) {
+			EtcdConnectionDetails connectionDetails, ApplicationEventPublisher publisher) {
 		List<String> roles = DirectoryRoles.of(properties);
 		ActiveStandbyProperties.Etcd etcd = properties.getEtcd();
 		return new EtcdRoleDirectory(roles.isEmpty() ? null : client.getObject(), etcd.getRootPath(),
-				etcd.getMetaSubPath(), etcd.getRequestTimeout(), roles, publisher);
+				etcd.getMetaSubPath(), etcd.getRequestTimeout(), String.join(",", connectionDetails.getEndpoints()),
+				roles, publisher);
 	}
 
 	private static void warnIfEtcdIsConfigured(ConfiguredRoles roles, Environment environment,

@@ -63,12 +63,13 @@ public final class EtcdRoleDirectory implements RoleDirectory, SmartLifecycle {
 	 * @param metaSubPath the sub-path under the root that holds sessions, for example
 	 * {@code meta}
 	 * @param requestTimeout the deadline of each read
+	 * @param endpoints etcd's endpoints, for log lines
 	 * @param roles the roles to follow
 	 * @param publisher where {@link ActiveChangedEvent}s go
 	 */
 	public EtcdRoleDirectory(@Nullable Client client, String rootPath, String metaSubPath, Duration requestTimeout,
-			Collection<String> roles, ApplicationEventPublisher publisher) {
-		this((client != null) ? new JetcdGateway(client, requestTimeout, "") : null,
+			String endpoints, Collection<String> roles, ApplicationEventPublisher publisher) {
+		this((client != null) ? new JetcdGateway(client, requestTimeout, endpoints) : null,
 				new EtcdKeys(rootPath, metaSubPath), roles, publisher);
 	}
 

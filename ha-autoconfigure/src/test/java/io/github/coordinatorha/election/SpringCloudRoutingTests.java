@@ -64,12 +64,12 @@ class SpringCloudRoutingTests {
 	}
 
 	@Test
-	void aLoadBalancedCallReachesTheActiveAndIsSentOnceMoreAfterAStandbysRefusal() {
+	void aLoadBalancedCallReachesTheActiveAndIsSentAgainAfterAStandbysRefusal() {
 		RestClient client = this.client.getBean(RestClient.Builder.class).build();
 		assertThat(who(client)).isEqualTo(CoordinatorPair.serverId(this.pair.first));
 		this.pair.firstWeb.mode(Mode.REFUSE);
 		CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> who(client));
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.pair.firstWeb.received() == 2);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.pair.firstWeb.received() >= 2);
 		assertThat(this.pair.first.activeStandby().handOver(ROOT).isHandedOver()).isTrue();
 		assertThat(call.join()).isEqualTo(CoordinatorPair.serverId(this.pair.second));
 		assertThat(this.pair.secondWeb.received()).isEqualTo(1);

@@ -25,7 +25,8 @@ import org.springframework.web.client.RestClient;
  * (the allocation's JSON, or the RootCoord's error). When no RootCoord answers, the proxy
  * answers with a problem detail: 503 when no active is known or none could be reached,
  * 504 when the active did not answer in time (the allocation may have happened), 502 when
- * the call broke off otherwise.
+ * the call broke off otherwise. Allocations are marked idempotent, so the routing sends a
+ * call that broke off again, to the next active.
  */
 @RestController
 @RequestMapping("/api/v1")
@@ -51,8 +52,13 @@ class AllocationProxyController {
 
 	private ResponseEntity<?> forward(String path, int count) {
 		try {
+			// Safe to send twice: an allocation whose answer was lost only leaves a gap
+			// in
+			// the IDs or timestamps, never a repeat, so a call cut off by a crash of the
+			// active is sent again to its successor.
 			return this.rootCoord.post()
 				.uri(path + "?count={count}", count)
+				.attributes(ActiveRouting.idempotent())
 				.exchange((request, response) -> ResponseEntity.status(response.getStatusCode())
 					.contentType(response.getHeaders().getContentType())
 					.body(response.getBody().readAllBytes()));

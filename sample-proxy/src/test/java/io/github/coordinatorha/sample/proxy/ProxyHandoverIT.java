@@ -46,6 +46,19 @@ class ProxyHandoverIT {
 
 	private static final int CRASHES = Integer.getInteger("proxy.crashes", 3);
 
+	/**
+	 * Options of every JVM the test starts. By default C1 only and the serial collector:
+	 * half the CPU to start each JVM on a 2-core machine. The client's view in
+	 * BENCHMARKS.md comes from a run with
+	 * {@code -Dproxy.jvm-options=-XX:TieredStopAtLevel=1}, the options the benchmark
+	 * starts its nodes with.
+	 */
+	private static final List<String> JVM_OPTIONS = List
+		.of(System.getProperty("proxy.jvm-options", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC").strip().split("\\s+"))
+		.stream()
+		.filter((option) -> !option.isEmpty())
+		.toList();
+
 	private static final String ROLE = "/actuator/activestandby/rootCoord";
 
 	/** How a RootCoord logs a term it won. */
@@ -178,11 +191,10 @@ class ProxyHandoverIT {
 	private NodeProcess start(String name, String jarProperty, String defaultJar, String... arguments) {
 		Path jar = Path.of(System.getProperty(jarProperty, defaultJar));
 		assertThat(jar).as(jarProperty).exists();
-		// C1 only and the serial collector: half the CPU to start each JVM on a shared
-		// 2-core machine; the gaps measured are etcd round trips and HTTP hops.
-		List<String> command = new ArrayList<>(List.of(NodeProcess.javaExecutable(), "-Xmx256m",
-				"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString(),
-				"--ha.etcd.endpoints=" + etcd.endpoints(), "--ha.etcd.root-path=" + this.rootPath));
+		List<String> command = new ArrayList<>(List.of(NodeProcess.javaExecutable(), "-Xmx256m"));
+		command.addAll(JVM_OPTIONS);
+		command.addAll(List.of("-jar", jar.toString(), "--ha.etcd.endpoints=" + etcd.endpoints(),
+				"--ha.etcd.root-path=" + this.rootPath));
 		command.addAll(List.of(arguments));
 		NodeProcess process = NodeProcess.start(name, command, this.logs.resolve(name + ".log"));
 		this.processes.add(process);
