@@ -3,17 +3,20 @@
 #
 #   scripts/demo.sh [--no-build] [--keep]
 #
-#   --no-build   use the existing jar instead of building it (mvn -q -DskipTests package -pl sample-rootcoord -am)
+#   --no-build   use the existing jars instead of building them (mvn -q -DskipTests package -pl sample-proxy -am)
 #   --keep       keep the temp dir with the etcd data and the node logs (its path is printed)
 #
 # Environment: TTL (session TTL, default 5s), WAIT_SECS (bound on every wait, default 60),
 #              DEMO_JAR (default sample-rootcoord/target/sample-rootcoord.jar),
+#              DEMO_PROXY_JAR (default sample-proxy/target/sample-proxy.jar),
 #              DEMO_JAVA_OPTS (extra JVM options for both nodes, e.g. "-Xmx256m").
 #
 # What it does: starts a one-member etcd and two sample nodes with active-standby on; waits for one to be
-# ACTIVE and the other STANDBY; shows the processes and the session keys in etcd; kill -9s the active node
-# and measures how long the standby takes to take over (about the session TTL); restarts the killed node
-# as the new standby, sends SIGTERM to the active one and measures the graceful handover (no TTL wait).
+# ACTIVE and the other STANDBY; shows the processes and the session keys in etcd; starts sample-proxy and a
+# client that allocates IDs through it, one call after another; kill -9s the active node and measures how
+# long the standby takes to take over (about the session TTL); restarts the killed node as the new
+# standby, sends SIGTERM to the active one and measures the graceful handover (no TTL wait); and counts
+# the client's calls and failures around each.
 # Everything it starts is stopped, and its temp dir removed, on exit, on error and on Ctrl-C.
 set -euo pipefail
 
@@ -43,6 +46,7 @@ cd "$ROOT"
 TTL=${TTL:-5s}
 WAIT_SECS=${WAIT_SECS:-60}
 JAR=${DEMO_JAR:-sample-rootcoord/target/sample-rootcoord.jar}
+PROXY_JAR=${DEMO_PROXY_JAR:-sample-proxy/target/sample-proxy.jar}
 read -r -a JAVA_OPTS <<<"${DEMO_JAVA_OPTS:-}"
 
 ACTIVE_LINE="register ACTIVE service successfully"
@@ -120,13 +124,17 @@ source scripts/ensure-build-tools.sh
 # shellcheck source=SCRIPTDIR/ensure-etcd.sh
 source scripts/ensure-etcd.sh
 export ETCDCTL_API=3
+command -v curl >/dev/null 2>&1 || fail "the demo's client needs curl: apt-get install curl"
 
 if ((BUILD)); then
-	say "building the sample jar (mvn -B -ntp -q -DskipTests package -pl sample-rootcoord -am)"
-	mvn -B -ntp -q -DskipTests package -pl sample-rootcoord -am || fail "the Maven build failed (see above)"
+	say "building the sample jars (mvn -B -ntp -q -DskipTests package -pl sample-proxy -am)"
+	mvn -B -ntp -q -DskipTests package -pl sample-proxy -am || fail "the Maven build failed (see above)"
 fi
-[[ -f "$JAR" ]] || fail "no jar at $JAR$( ((BUILD)) || echo '; run without --no-build to build it')"
+for jar in "$JAR" "$PROXY_JAR"; do
+	[[ -f "$jar" ]] || fail "no jar at $jar$( ((BUILD)) || echo '; run without --no-build to build it')"
+done
 JAR=$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")
+PROXY_JAR=$(cd "$(dirname "$PROXY_JAR")" && pwd)/$(basename "$PROXY_JAR")
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/coordinator-ha-demo.XXXXXX")
 
@@ -161,8 +169,8 @@ PY
 		done
 	fi
 }
-mapfile -t PORTS < <(free_ports 4)
-((${#PORTS[@]} == 4)) || fail "could not find 4 free loopback ports"
+mapfile -t PORTS < <(free_ports 5)
+((${#PORTS[@]} == 5)) || fail "could not find 5 free loopback ports"
 ETCD_CLIENT_PORT=${PORTS[0]}
 ETCD_PEER_PORT=${PORTS[1]}
 ENDPOINT="http://127.0.0.1:${ETCD_CLIENT_PORT}"
@@ -279,6 +287,47 @@ show_processes
 show_session_keys
 
 # ---------------------------------------------------------------------------------------------------------
+# The proxy, and a client that allocates IDs through it: one call after another, each line "<ns> <status>".
+PROXY_PORT=${PORTS[4]}
+PROXY_LOG="$WORK/proxy.log"
+CLIENT_LOG="$WORK/client.log"
+PROXY_URL="http://127.0.0.1:${PROXY_PORT}/api/v1/ids?count=1"
+say "starting sample-proxy on 127.0.0.1:${PROXY_PORT}: it follows rootCoord in etcd (no writes) and forwards to the active"
+"${SETSID[@]}" java "${JAVA_OPTS[@]}" -jar "$PROXY_JAR" --server.port="$PROXY_PORT" --server.address=127.0.0.1 \
+	--ha.etcd.endpoints="$ENDPOINT" </dev/null >"$PROXY_LOG" 2>&1 &
+PROXY_PID=$!
+CHILD_PIDS+=("$PROXY_PID")
+disown "$PROXY_PID"
+deadline=$((SECONDS + WAIT_SECS))
+until [[ $(curl -s -o /dev/null -m 5 -w '%{http_code}' -XPOST "$PROXY_URL" 2>/dev/null) == 200 ]]; do
+	kill -0 "$PROXY_PID" 2>/dev/null || fail "sample-proxy exited during startup" "$PROXY_LOG"
+	((SECONDS < deadline)) || fail "sample-proxy did not allocate within ${WAIT_SECS}s" "$PROXY_LOG"
+	sleep 0.2
+done
+info "\$ curl -XPOST '$PROXY_URL'"
+info "$(curl -s -XPOST "$PROXY_URL")"
+"${SETSID[@]}" bash -c 'while :; do t=$(date +%s%N); c=$(curl -s -o /dev/null -m 10 -w "%{http_code}" -XPOST "$1"); echo "$t $c"; done' \
+	client "$PROXY_URL" </dev/null >"$CLIENT_LOG" 2>/dev/null &
+CLIENT_PID=$!
+CHILD_PIDS+=("$CLIENT_PID")
+disown "$CLIENT_PID"
+info "client: pid ${CLIENT_PID}, one allocation after another through the proxy, log $CLIENT_LOG"
+
+# client_calls FROM_NS TO_NS -> "<calls> <failed>": the client's calls that began in [FROM_NS, TO_NS]
+client_calls() {
+	awk -v from="$1" -v to="$2" '$1 >= from && $1 <= to { n++; if ($2 != 200) f++ } END { printf "%d %d", n, f }' "$CLIENT_LOG"
+}
+# settle: wait (bounded) for the client's next 20 calls, so a round's count covers the calls after it too
+settle() {
+	local lines deadline=$((SECONDS + WAIT_SECS))
+	lines=$(wc -l <"$CLIENT_LOG")
+	until (($(wc -l <"$CLIENT_LOG") >= lines + 20)); do
+		((SECONDS < deadline)) || fail "the client made no progress for ${WAIT_SECS}s" "$PROXY_LOG"
+		sleep 0.1
+	done
+}
+
+# ---------------------------------------------------------------------------------------------------------
 say "round 1: kill -9 the ACTIVE node $ACTIVE (pid ${NODE_PID[$ACTIVE]}); its session lease must expire (TTL ${TTL})"
 t0=$(now_ns)
 kill -KILL "${NODE_PID[$ACTIVE]}"
@@ -286,6 +335,9 @@ wait_for_line "$STANDBY" "$TAKEOVER_LINE" "node $STANDBY to take over after kill
 t1=$(now_ns)
 CRASH_MS=$(ms_between "$t0" "$t1")
 info "node $STANDBY took over ${CRASH_MS} ms after kill -9 of node $ACTIVE"
+settle
+read -r CRASH_CALLS CRASH_FAILED < <(client_calls "$t0" "$(now_ns)")
+info "through the proxy: ${CRASH_CALLS} calls began from the kill until 20 calls after the takeover; ${CRASH_FAILED} failed"
 show_role_lines "$STANDBY"
 
 # ---------------------------------------------------------------------------------------------------------
@@ -310,6 +362,9 @@ wait_for_line "$STANDBY" "$TAKEOVER_LINE" "node $STANDBY to take over after SIGT
 t1=$(now_ns)
 GRACEFUL_MS=$(ms_between "$t0" "$t1")
 info "node $STANDBY took over ${GRACEFUL_MS} ms after SIGTERM to node $ACTIVE"
+settle
+read -r GRACEFUL_CALLS GRACEFUL_FAILED < <(client_calls "$t0" "$(now_ns)")
+info "through the proxy: ${GRACEFUL_CALLS} calls began from the SIGTERM until 20 calls after the takeover; ${GRACEFUL_FAILED} failed"
 show_role_lines "$STANDBY"
 
 deadline=$((SECONDS + WAIT_SECS))
@@ -320,3 +375,4 @@ done
 info "node $ACTIVE exited after SIGTERM"
 
 say "SUMMARY: kill -9 takeover ${CRASH_MS} ms (session TTL ${TTL}); graceful SIGTERM handover ${GRACEFUL_MS} ms; etcd $ENDPOINT"
+info "through sample-proxy: ${CRASH_FAILED} of ${CRASH_CALLS} calls failed around the kill -9, ${GRACEFUL_FAILED} of ${GRACEFUL_CALLS} around the SIGTERM"

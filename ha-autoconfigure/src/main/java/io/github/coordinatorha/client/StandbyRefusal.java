@@ -13,8 +13,8 @@ import org.springframework.http.client.ClientHttpResponse;
  * The answer of a node that is not active for a role to a call meant for the active: HTTP
  * 503 with the role and the active it knows of in headers, and the same in a problem
  * detail. {@link ActiveRouting} tells it from other 503s by the {@value #ROLE_HEADER}
- * header, waits for the role directory to name another active and sends the call there,
- * once.
+ * header and sends the call again, to the active the role directory names, until a node
+ * serves it.
  * <p>
  * A controller answers with it from an exception handler: <pre class="code">
  * &#64;ExceptionHandler(NotActiveException.class)

@@ -1,7 +1,7 @@
 /**
  * Calls that reach a role's active node: the {@code RestClient} interceptor that routes
- * {@code http://<role>/...} by the role directory and retries once after a standby's
- * refusal, and the refusal a standby answers with.
+ * {@code http://<role>/...} by the role directory and sends a call again after a
+ * standby's refusal, and the refusal a standby answers with.
  */
 @NullMarked
 package io.github.coordinatorha.client;
