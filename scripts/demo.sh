@@ -315,7 +315,7 @@ info "client: pid ${CLIENT_PID}, one allocation after another through the proxy,
 
 # client_calls FROM_NS TO_NS -> "<calls> <failed>": the client's calls that began in [FROM_NS, TO_NS]
 client_calls() {
-	awk -v from="$1" -v to="$2" '$1 >= from && $1 <= to { n++; if ($2 != 200) f++ } END { printf "%d %d", n, f }' "$CLIENT_LOG"
+	awk -v from="$1" -v to="$2" '$1 >= from && $1 <= to { n++; if ($2 != 200) f++ } END { printf "%d %d\n", n, f }' "$CLIENT_LOG"
 }
 # settle: wait (bounded) for the client's next 20 calls, so a round's count covers the calls after it too
 settle() {
