@@ -1,5 +1,6 @@
 package io.github.coordinatorha.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +43,22 @@ public final class DirectoryRoles {
 	 */
 	public static List<String> of(Environment environment) {
 		return of(Binder.get(environment).bind("ha.directory.roles", Bindable.listOf(String.class)).orElse(List.of()));
+	}
+
+	/**
+	 * {@code ha.directory.await-active}, checked.
+	 * @param properties the bound properties
+	 * @return how long a routed call waits for an active
+	 * @throws InvalidHaConfigurationException if it is negative
+	 */
+	public static Duration awaitActive(ActiveStandbyProperties properties) {
+		Duration awaitActive = properties.getDirectory().getAwaitActive();
+		if (awaitActive.isNegative()) {
+			throw new InvalidHaConfigurationException("ha.directory.await-active",
+					"is " + awaitActive + ", a negative wait",
+					"Set it to how long a call may wait for a role's active, longer than the role's session TTL: 15s by default");
+		}
+		return awaitActive;
 	}
 
 	private static List<String> of(List<String> configured) {

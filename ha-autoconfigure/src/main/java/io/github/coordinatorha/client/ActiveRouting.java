@@ -14,6 +14,7 @@ import io.github.coordinatorha.directory.ActiveMember;
 import io.github.coordinatorha.directory.RoleDirectory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
@@ -24,28 +25,30 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Sends a call to {@code http://<role>/...} to the role's active node, for every role the
- * {@link RoleDirectory} follows; calls to other hosts pass untouched.
+ * {@link RoleDirectory} follows (the host is the role's name, in any case); calls to
+ * other hosts pass untouched.
  * <ul>
  * <li>It waits for the directory to know an active, up to {@code awaitActive}.</li>
  * <li>It sends the call there: it puts the active's address in the URI when
- * {@code resolve} is set, or leaves the URI to a load balancer further down the chain
- * (Spring Cloud LoadBalancer picks the active by the same directory).</li>
- * <li>If the node refuses the connection (it is gone), it waits, again up to
- * {@code awaitActive}, for the directory to name an active in another term, and sends the
- * call there.</li>
- * <li>If the node answers with a {@link StandbyRefusal}, it sends the call again, up to
- * {@code awaitActive} after the refusal: at once when the directory names an active in
- * another term, otherwise after a pause (10 ms, doubling up to 200 ms) to the active the
- * directory then names. The node may be no longer active (the directory moves on within
- * milliseconds), or not yet serving the term the directory already shows: its own watch
- * is behind the directory's, or it is still loading its state.</li>
- * <li>Neither a refused connection nor a refusal means the call ran, so sending it again
- * cannot run it twice.</li>
+ * {@code resolve} is set; otherwise it writes the role's name as the directory follows it
+ * and leaves the rest to a load balancer further down the chain (Spring Cloud
+ * LoadBalancer picks the active by the same directory).</li>
+ * <li>If the node refuses the connection (it is gone), it waits for the directory to name
+ * another active, and sends the call there.</li>
+ * <li>If the node answers with a {@link StandbyRefusal}, it sends the call again: at once
+ * when the directory names another active, otherwise after a pause (10 ms, doubling up to
+ * 200 ms) to the active the directory then names. The node may be no longer active (the
+ * directory moves on within milliseconds), or not yet serving the term the directory
+ * already shows: its own watch is behind the directory's, or it is still loading its
+ * state.</li>
+ * <li>Neither a refused connection nor a refusal means the call ran (a node refuses
+ * before it does any of the call's work), so sending it again cannot run it twice.</li>
  * <li>A call whose effect is unknown (it timed out, or its connection broke after it was
- * sent) is retried only if it is marked {@linkplain #idempotent() idempotent}.</li>
+ * sent) is sent again, as after a refused connection, only if it is marked
+ * {@linkplain #idempotent() idempotent}.</li>
  * </ul>
- * When the directory does not move in time, the caller gets the first failure or the last
- * refusal.
+ * It goes on until a node serves the call or {@code awaitActive} has passed since the
+ * first refusal or failure; then the caller gets the last refusal or failure.
  * <p>
  * Threads: it waits on the caller's thread, as the call itself does.
  *
@@ -73,8 +76,8 @@ public final class ActiveRouting implements ClientHttpRequestInterceptor {
 
 	/**
 	 * @param directory the roles and their actives
-	 * @param awaitActive how long a call waits for the directory, before it is sent and
-	 * again before its one retry
+	 * @param awaitActive how long a call waits for an active before it is sent, and how
+	 * long it goes on being sent again after its first refusal or failure
 	 * @param resolve whether to put the active's address in the URI; {@code false} when a
 	 * load balancer further down the chain resolves the role's name
 	 */
@@ -82,6 +85,22 @@ public final class ActiveRouting implements ClientHttpRequestInterceptor {
 		this.directory = directory;
 		this.awaitActive = awaitActive;
 		this.resolve = resolve;
+	}
+
+	/**
+	 * This routing, leaving the role's name for a load balancer to resolve.
+	 * @return a routing that does not resolve
+	 */
+	public ActiveRouting leavingResolutionToLoadBalancer() {
+		return new ActiveRouting(this.directory, this.awaitActive, false);
+	}
+
+	/**
+	 * Whether this routing puts the active's address in the URI itself.
+	 * @return {@code true} if it resolves the role's name
+	 */
+	public boolean isResolving() {
+		return this.resolve;
 	}
 
 	/**
@@ -102,75 +121,91 @@ public final class ActiveRouting implements ClientHttpRequestInterceptor {
 		if (role.isEmpty()) {
 			return execution.execute(request, body);
 		}
-		ActiveMember active = await(() -> this.directory.awaitActive(role.get(), this.awaitActive))
+		ActiveMember target = await(() -> this.directory.awaitActive(role.get(), this.awaitActive))
 			.orElseThrow(() -> new NoActiveException(role.get(), this.awaitActive));
-		ClientHttpResponse response;
-		try {
-			response = execution.execute(routed(request, active), body);
-		}
-		catch (IOException ex) {
-			if (!retriable(ex, request)) {
-				throw ex;
+		long deadline = 0;
+		Duration pause = FIRST_PAUSE;
+		while (true) {
+			ClientHttpResponse response;
+			try {
+				response = execution.execute(routed(request, role.get(), target), body);
 			}
-			ActiveMember next = await(() -> this.directory.awaitNewActive(active, this.awaitActive)).orElse(null);
+			catch (IOException ex) {
+				if (!retriable(ex, request)) {
+					throw ex;
+				}
+				deadline = (deadline != 0) ? deadline : System.nanoTime() + this.awaitActive.toNanos();
+				ActiveMember failed = target;
+				Duration left = left(deadline);
+				ActiveMember next = await(() -> this.directory.awaitNewActive(failed, left)).orElse(null);
+				if (next == null) {
+					throw ex;
+				}
+				logger.debug("Calling " + next + " after " + failed + " failed: " + ex);
+				target = next;
+				continue;
+			}
+			if (!StandbyRefusal.isRefusal(response)) {
+				return response;
+			}
+			deadline = (deadline != 0) ? deadline : System.nanoTime() + this.awaitActive.toNanos();
+			ActiveMember next = afterRefusal(target, pause, deadline);
 			if (next == null) {
-				throw ex;
+				return response;
 			}
-			logger.debug("Calling " + next + " after " + active + " failed: " + ex);
-			return untilServed(request, body, execution, next, execution.execute(routed(request, next), body));
+			response.close();
+			logger.debug("Calling " + next + " after " + target + " answered it is not active");
+			target = next;
+			pause = (pause.multipliedBy(2).compareTo(LAST_PAUSE) < 0) ? pause.multipliedBy(2) : LAST_PAUSE;
 		}
-		return untilServed(request, body, execution, active, response);
 	}
 
 	/**
-	 * Sends the call again while the node answers with a refusal, up to
-	 * {@code awaitActive} after the first one.
+	 * The node to send a refused call to: the directory's next active as soon as it names
+	 * one, else, after {@code pause}, the active it names then (the same node, which may
+	 * have been activating); {@code null} once the deadline has passed.
 	 */
-	private ClientHttpResponse untilServed(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
-			ActiveMember target, ClientHttpResponse response) throws IOException {
-		long deadline = System.nanoTime() + this.awaitActive.toNanos();
-		Duration pause = FIRST_PAUSE;
-		ActiveMember refusing = target;
-		ClientHttpResponse answer = response;
-		while (StandbyRefusal.isRefusal(answer)) {
-			Duration left = Duration.ofNanos(deadline - System.nanoTime());
-			if (left.isNegative() || left.isZero()) {
-				return answer;
-			}
-			ActiveMember sentTo = refusing;
-			Duration wait = (pause.compareTo(left) < 0) ? pause : left;
-			ActiveMember next = await(
-					() -> this.directory.awaitNewActive(sentTo, wait).or(() -> this.directory.active(sentTo.role())))
-				.orElse(null);
-			if (next == null) {
-				next = await(() -> this.directory.awaitActive(sentTo.role(), left)).orElse(null);
-				if (next == null) {
-					return answer;
-				}
-			}
-			answer.close();
-			logger.debug("Calling " + next + " after " + sentTo + " answered it is not active");
-			answer = execution.execute(routed(request, next), body);
-			refusing = next;
-			pause = (pause.multipliedBy(2).compareTo(LAST_PAUSE) < 0) ? pause.multipliedBy(2) : LAST_PAUSE;
+	private @Nullable ActiveMember afterRefusal(ActiveMember refusing, Duration pause, long deadline)
+			throws InterruptedIOException {
+		Duration left = left(deadline);
+		if (left.isZero()) {
+			return null;
 		}
-		return answer;
+		Duration wait = (pause.compareTo(left) < 0) ? pause : left;
+		Optional<ActiveMember> next = await(() -> this.directory.awaitNewActive(refusing, wait));
+		if (next.isPresent()) {
+			return next.get();
+		}
+		return await(() -> this.directory.awaitActive(refusing.role(), left(deadline))).orElse(null);
 	}
 
-	private HttpRequest routed(HttpRequest request, ActiveMember active) {
-		if (!this.resolve) {
+	private static Duration left(long deadline) {
+		long left = deadline - System.nanoTime();
+		return (left > 0) ? Duration.ofNanos(left) : Duration.ZERO;
+	}
+
+	/**
+	 * The call as sent: to the active's address, or, when a load balancer resolves the
+	 * role's name, to the role's name as the directory follows it (the load balancer's
+	 * per-role configuration is registered under that spelling).
+	 */
+	private HttpRequest routed(HttpRequest request, String role, ActiveMember active) {
+		UriComponentsBuilder uri = UriComponentsBuilder.fromUri(request.getURI());
+		if (this.resolve) {
+			uri.host(host(active)).port(port(active));
+		}
+		else {
+			uri.host(role);
+		}
+		URI routed = uri.build(true).toUri();
+		if (routed.equals(request.getURI())) {
 			return request;
 		}
-		URI uri = UriComponentsBuilder.fromUri(request.getURI())
-			.host(host(active))
-			.port(port(active))
-			.build(true)
-			.toUri();
 		return new HttpRequestWrapper(request) {
 
 			@Override
 			public URI getURI() {
-				return uri;
+				return routed;
 			}
 
 		};

@@ -2,11 +2,12 @@ package io.github.coordinatorha.cloud;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
+import io.github.coordinatorha.RoleState;
 import io.github.coordinatorha.directory.ActiveMember;
 import io.github.coordinatorha.directory.RoleDirectory;
 import io.github.coordinatorha.directory.RoleMember;
-import io.github.coordinatorha.RoleState;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -60,13 +61,13 @@ public class ActiveInstanceListSupplier implements ServiceInstanceListSupplier {
 			.flux();
 	}
 
-	private java.util.Optional<ActiveMember> awaitActive() {
+	private Optional<ActiveMember> awaitActive() {
 		try {
 			return this.directory.awaitActive(this.role, this.awaitActive);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return java.util.Optional.empty();
+			return Optional.empty();
 		}
 	}
 

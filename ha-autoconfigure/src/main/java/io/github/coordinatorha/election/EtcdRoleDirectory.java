@@ -3,6 +3,7 @@ package io.github.coordinatorha.election;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import io.etcd.jetcd.Client;
 import io.github.coordinatorha.directory.ActiveChangedEvent;
@@ -110,7 +112,7 @@ public final class EtcdRoleDirectory implements RoleDirectory, SmartLifecycle {
 		return this.followers.values()
 			.stream()
 			.map(RoleFollower::role)
-			.collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+			.collect(Collectors.toCollection(LinkedHashSet::new));
 	}
 
 	@Override
@@ -135,7 +137,7 @@ public final class EtcdRoleDirectory implements RoleDirectory, SmartLifecycle {
 
 	@Override
 	public Optional<ActiveMember> awaitNewActive(ActiveMember previous, Duration timeout) throws InterruptedException {
-		return follower(previous.role()).await((active) -> active.term() != previous.term(), timeout);
+		return follower(previous.role()).await((active) -> !active.equals(previous), timeout);
 	}
 
 	private RoleFollower follower(String role) {
@@ -149,6 +151,10 @@ public final class EtcdRoleDirectory implements RoleDirectory, SmartLifecycle {
 
 	@Override
 	public void start() {
+		if (this.lane.isShutdown()) {
+			throw new IllegalStateException("The role directory was stopped; it cannot start again."
+					+ " Create a new application context to follow the roles again");
+		}
 		if (!this.running) {
 			this.running = true;
 			this.followers.values().forEach(RoleFollower::start);

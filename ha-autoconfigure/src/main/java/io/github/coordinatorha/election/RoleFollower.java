@@ -1,6 +1,8 @@
 package io.github.coordinatorha.election;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -62,6 +64,8 @@ final class RoleFollower {
 
 	private Duration retry = FIRST_RETRY;
 
+	private long watchedSince;
+
 	private boolean failing;
 
 	private long unreadableTerm;
@@ -85,11 +89,31 @@ final class RoleFollower {
 	}
 
 	void start() {
-		this.lane.execute(this::read);
+		onLane(this::read);
+	}
+
+	/**
+	 * Runs a task on the lane; one that fails unexpectedly is logged, and the role read
+	 * again, rather than lost with the executor's silence.
+	 */
+	private void onLane(Runnable task) {
+		this.lane.execute(() -> guarded(task));
+	}
+
+	private void guarded(Runnable task) {
+		try {
+			task.run();
+		}
+		catch (RuntimeException ex) {
+			logger.error("Role directory: following role " + this.role + " failed unexpectedly; reading it again", ex);
+			this.generation++;
+			closeWatch();
+			retryLater("failed", ex);
+		}
 	}
 
 	void stop() {
-		this.lane.execute(() -> {
+		onLane(() -> {
 			this.stopped = true;
 			this.generation++;
 			closeWatch();
@@ -127,7 +151,7 @@ final class RoleFollower {
 		long reading = ++this.generation;
 		closeWatch();
 		this.etcd.get(this.keys.activeKey(), this.keys.rangeEnd())
-			.whenCompleteAsync((range, failure) -> read(reading, range, failure), this.lane);
+			.whenComplete((range, failure) -> onLane(() -> read(reading, range, failure)));
 	}
 
 	private void read(long reading, @Nullable Range range, @Nullable Throwable failure) {
@@ -142,9 +166,9 @@ final class RoleFollower {
 			logger.info("Role directory: reading role " + this.role + " again");
 			this.failing = false;
 		}
-		this.retry = FIRST_RETRY;
 		this.view = RoleView.read(this.keys, range.keyValues(), range.header().revision());
 		publish();
+		this.watchedSince = System.nanoTime();
 		this.watching = this.etcd.watch(this.keys.activeKey(), this.keys.rangeEnd(), range.header().revision() + 1,
 				new Listener(reading));
 	}
@@ -166,6 +190,10 @@ final class RoleFollower {
 			return;
 		}
 		this.watching = null;
+		if (System.nanoTime() - this.watchedSince >= LAST_RETRY.toNanos()) {
+			// a watch that lasted: the next outage starts from the first back-off again
+			this.retry = FIRST_RETRY;
+		}
 		if (failure.kind() == EtcdFailure.Kind.COMPACTED) {
 			logger.debug("Role directory: the watch of role " + this.role + " was compacted away; reading again");
 			read();
@@ -183,20 +211,27 @@ final class RoleFollower {
 		}
 		Duration wait = this.retry;
 		this.retry = (wait.multipliedBy(2).compareTo(LAST_RETRY) < 0) ? wait.multipliedBy(2) : LAST_RETRY;
-		this.lane.schedule((Runnable) this::read, wait.toMillis(), TimeUnit.MILLISECONDS);
+		this.lane.schedule(() -> guarded(this::read), wait.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	private void publish() {
 		RoleView current = Objects.requireNonNull(this.view);
 		ActiveMember active = current.active().map(this::active).orElse(null);
-		List<RoleMember> members = current.candidates()
+		List<RoleMember> members = new ArrayList<>(current.candidates()
 			.stream()
 			.filter(RoleView.Candidate::wellFormed)
 			.map((candidate) -> member(candidate, active))
-			.toList();
+			.toList());
+		if (active != null && members.stream().noneMatch((member) -> member.serverId() == active.serverId())) {
+			// a Milvus coordinator outside active-standby mode writes only the role's key
+			current.active()
+				.flatMap(ActiveHolder::session)
+				.ifPresent((session) -> members.add(member(session, RoleState.ACTIVE)));
+			members.sort(Comparator.comparingLong(RoleMember::serverId));
+		}
 		Snapshot previous = this.snapshot;
 		synchronized (this.monitor) {
-			this.snapshot = new Snapshot(active, members, true);
+			this.snapshot = new Snapshot(active, List.copyOf(members), true);
 			this.monitor.notifyAll();
 		}
 		if (!previous.read() || !Objects.equals(previous.active(), active)) {
@@ -221,10 +256,13 @@ final class RoleFollower {
 	}
 
 	private RoleMember member(RoleView.Candidate candidate, @Nullable ActiveMember active) {
-		SessionInfo session = candidate.session().orElseThrow();
 		RoleState state = (active != null && active.serverId() == candidate.serverId()) ? RoleState.ACTIVE
 				: RoleState.STANDBY;
-		return new RoleMember(this.role, candidate.serverId(), Objects.requireNonNullElse(session.address(), ""), state,
+		return member(candidate.session().orElseThrow(), state);
+	}
+
+	private RoleMember member(SessionInfo session, RoleState state) {
+		return new RoleMember(this.role, session.serverId(), Objects.requireNonNullElse(session.address(), ""), state,
 				session.hostName(), session.version(), session.stopping());
 	}
 
@@ -262,12 +300,12 @@ final class RoleFollower {
 
 		@Override
 		public void onEvents(Header header, List<WatchEvent> events) {
-			RoleFollower.this.lane.execute(() -> watched(this.watch, events));
+			onLane(() -> watched(this.watch, events));
 		}
 
 		@Override
 		public void onEnded(EtcdFailure failure) {
-			RoleFollower.this.lane.execute(() -> ended(this.watch, failure));
+			onLane(() -> ended(this.watch, failure));
 		}
 
 	}

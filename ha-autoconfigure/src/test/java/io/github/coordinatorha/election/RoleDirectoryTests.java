@@ -18,12 +18,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The role directory against a real etcd: an application that only observes follows each
- * role's active through claims, handovers and crashes, reads what Milvus writes, watches
- * again after etcd restarts, and writes nothing.
+ * role's active through claims, handovers and stops, reads what Milvus writes, watches
+ * again after etcd restarts, and writes nothing. (ProxyHandoverIT follows it through
+ * crashes.)
  */
 class RoleDirectoryTests {
 
@@ -71,9 +73,8 @@ class RoleDirectoryTests {
 		TestNode second = candidate(7002);
 		await().atMost(Duration.ofSeconds(10)).until(() -> directory.members(ROOT).size() == 2);
 		assertThat(directory.members(ROOT)).extracting(RoleMember::serverId, RoleMember::address, RoleMember::state)
-			.containsExactly(
-					org.assertj.core.groups.Tuple.tuple(first.serverId(ROOT), "127.0.0.1:7001", RoleState.ACTIVE),
-					org.assertj.core.groups.Tuple.tuple(second.serverId(ROOT), "127.0.0.1:7002", RoleState.STANDBY));
+			.containsExactly(tuple(first.serverId(ROOT), "127.0.0.1:7001", RoleState.ACTIVE),
+					tuple(second.serverId(ROOT), "127.0.0.1:7002", RoleState.STANDBY));
 
 		assertThat(first.activeStandby().handOver(ROOT).isHandedOver()).isTrue();
 		ActiveMember secondTerm = directory.awaitNewActive(firstTerm, Duration.ofSeconds(10)).orElseThrow();
@@ -110,10 +111,13 @@ class RoleDirectoryTests {
 		etcd.etcdctl("put", "--lease=" + lease, sessions + "rootcoord", session);
 		etcd.etcdctl("put", "--lease=" + lease, sessions + "querycoord-9",
 				standby.replace("\"ServerID\":8", "\"ServerID\":9"));
+		// a coordinator outside active-standby mode writes only the role's key
+		etcd.etcdctl("put", "--lease=" + lease, sessions + "datacoord",
+				standby.replace("\"ServerID\":8", "\"ServerID\":10"));
 		long revision = revision();
 		String leases = etcd.etcdctl("lease", "list");
 
-		TestNode observer = observer("rootCoord,queryCoord");
+		TestNode observer = observer("rootCoord,queryCoord,dataCoord");
 		RoleDirectory directory = observer.directory();
 		ActiveMember active = directory.awaitActive("rootcoord", Duration.ofSeconds(10)).orElseThrow();
 		assertThat(active.role()).isEqualTo(ROOT);
@@ -125,6 +129,8 @@ class RoleDirectoryTests {
 		assertThat(directory.members(ROOT).get(1).state()).isEqualTo(RoleState.STANDBY);
 		assertThat(directory.members("queryCoord")).extracting(RoleMember::serverId).containsExactly(9L);
 		assertThat(directory.active("queryCoord")).isEmpty();
+		assertThat(directory.members("dataCoord")).extracting(RoleMember::serverId, RoleMember::state)
+			.containsExactly(tuple(10L, RoleState.ACTIVE));
 		observer.close();
 		assertThat(revision()).isEqualTo(revision);
 		assertThat(etcd.etcdctl("lease", "list")).isEqualTo(leases);
@@ -152,9 +158,13 @@ class RoleDirectoryTests {
 	void anActiveKeyThatHoldsNoSessionNamesNoActive() throws Exception {
 		String sessions = this.rootPath + "/meta/session/";
 		etcd.etcdctl("put", sessions + "rootcoord", "not a session");
+		etcd.etcdctl("put", sessions + "rootcoord-14", session(14, "10.0.0.14:53100"));
 		TestNode observer = observer("rootCoord");
 		RoleDirectory directory = observer.directory();
-		assertThat(directory.awaitActive(ROOT, Duration.ofMillis(500))).isEmpty();
+		// read: the session shows, the ACTIVE key names no one
+		await().atMost(Duration.ofSeconds(10)).until(() -> directory.members(ROOT).size() == 1);
+		assertThat(directory.active(ROOT)).isEmpty();
+		assertThat(directory.members(ROOT).get(0).state()).isEqualTo(RoleState.STANDBY);
 		etcd.etcdctl("put", sessions + "rootcoord", session(13, "10.0.0.13:53100"));
 		assertThat(directory.awaitActive(ROOT, Duration.ofSeconds(10))).map(ActiveMember::serverId).hasValue(13L);
 	}

@@ -7,12 +7,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.coordinatorha.directory.ActiveMember;
 import io.github.coordinatorha.election.EtcdGateway.Header;
 import io.github.coordinatorha.election.EtcdGateway.KeyValue;
 import io.github.coordinatorha.election.EtcdGateway.Range;
+import io.github.coordinatorha.election.EtcdGateway.WatchEvent;
 import io.github.coordinatorha.election.EtcdGateway.WatchListener;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -65,6 +67,40 @@ class RoleFollowerTests {
 	}
 
 	@Test
+	void eventsOfAWatchThatEndedAreIgnoredAfterTheReadThatFollows() throws Exception {
+		ScriptedEtcd etcd = new ScriptedEtcd();
+		etcd.answers.add(CompletableFuture.completedFuture(range(10, active(7, 9))));
+		etcd.answers.add(CompletableFuture.completedFuture(range(20, active(8, 19))));
+		etcd.endFirstWatch = new EtcdFailure(EtcdFailure.Kind.COMPACTED, "required revision has been compacted");
+		RoleFollower follower = follower(etcd);
+		await().atMost(Duration.ofSeconds(5)).until(() -> etcd.listeners.size() == 2);
+		assertThat(follower.await((active) -> active.serverId() == 8, Duration.ofSeconds(5))).isPresent();
+		// the ended watch still delivers a write of the ACTIVE key (serverId 9): too late
+		etcd.listeners.get(0).onEvents(new Header(21, 1, 1, 1), List.of(new WatchEvent(false, active(9, 21))));
+		// the current watch's next event shows it was not applied
+		etcd.listeners.get(1).onEvents(new Header(22, 1, 1, 1), List.of(new WatchEvent(false, active(10, 22))));
+		assertThat(follower.await((active) -> active.serverId() == 10, Duration.ofSeconds(5))).isPresent();
+		assertThat(this.changes).extracting(ActiveMember::serverId).containsExactly(7L, 8L, 10L);
+	}
+
+	@Test
+	void stoppedWhileAReadIsInFlightItStartsNoWatch() throws Exception {
+		ScriptedEtcd etcd = new ScriptedEtcd();
+		CompletableFuture<Range> read = new CompletableFuture<>();
+		etcd.answers.add(read);
+		RoleFollower follower = follower(etcd);
+		await().atMost(Duration.ofSeconds(5)).until(() -> etcd.reads.get() == 1);
+		follower.stop();
+		read.complete(range(10, active(7, 9)));
+		// the lane is serial: once a task queued after the answer has run, the answer has
+		CompletableFuture<Void> drained = new CompletableFuture<>();
+		this.lane.execute(() -> drained.complete(null));
+		drained.get(5, TimeUnit.SECONDS);
+		assertThat(etcd.watchedFrom).isEmpty();
+		assertThat(this.changes).isEmpty();
+	}
+
+	@Test
 	void failedReadsAreTriedAgainUntilEtcdAnswers() throws Exception {
 		ScriptedEtcd etcd = new ScriptedEtcd();
 		etcd.answers.add(CompletableFuture.failedFuture(new EtcdFailure(EtcdFailure.Kind.FAILED, "down")));
@@ -97,6 +133,8 @@ class RoleFollowerTests {
 
 		final List<Long> watchedFrom = new CopyOnWriteArrayList<>();
 
+		final List<WatchListener> listeners = new CopyOnWriteArrayList<>();
+
 		volatile @Nullable EtcdFailure endFirstWatch;
 
 		@Override
@@ -109,6 +147,7 @@ class RoleFollowerTests {
 		@Override
 		public Watching watch(String key, String rangeEnd, long fromRevision, WatchListener listener) {
 			this.watchedFrom.add(fromRevision);
+			this.listeners.add(listener);
 			EtcdFailure end = this.endFirstWatch;
 			if (end != null) {
 				this.endFirstWatch = null;

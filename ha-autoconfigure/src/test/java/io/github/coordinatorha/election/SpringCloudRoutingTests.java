@@ -1,8 +1,11 @@
 package io.github.coordinatorha.election;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.coordinatorha.client.ActiveRouting;
 import io.github.coordinatorha.cloud.RoleDiscoveryClient;
 import io.github.coordinatorha.election.FakeCoordinator.Mode;
 import io.github.coordinatorha.test.etcd.EtcdExtension;
@@ -24,6 +27,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -73,8 +77,34 @@ class SpringCloudRoutingTests {
 		assertThat(this.pair.first.activeStandby().handOver(ROOT).isHandedOver()).isTrue();
 		assertThat(call.join()).isEqualTo(CoordinatorPair.serverId(this.pair.second));
 		assertThat(this.pair.secondWeb.received()).isEqualTo(1);
+		int refused = this.pair.firstWeb.received();
 		assertThat(client.get().uri("http://rootcoord/who").retrieve().body(String.class))
 			.isEqualTo(CoordinatorPair.serverId(this.pair.second));
+		assertThat(client.get().uri("http://ROOTCOORD/who").retrieve().body(String.class))
+			.isEqualTo(CoordinatorPair.serverId(this.pair.second));
+		assertThat(this.pair.firstWeb.received()).as("calls the old active got after the handover").isEqualTo(refused);
+	}
+
+	@Test
+	void aBuilderThatIsNotLoadBalancedResolvesTheRoleItself() {
+		// not a bean: Spring Cloud's load balancing leaves it alone
+		RestClient.Builder plain = this.client.getBean(RestClientBuilderConfigurer.class)
+			.configure(RestClient.builder());
+		assertThat(routings(plain)).extracting(ActiveRouting::isResolving).containsExactly(true);
+		assertThat(routings(this.client.getBean("loadBalancedRestClientBuilder", RestClient.Builder.class)))
+			.extracting(ActiveRouting::isResolving)
+			.containsExactly(false);
+		assertThat(plain.build().get().uri("http://RootCoord/who").retrieve().body(String.class))
+			.isEqualTo(CoordinatorPair.serverId(this.pair.first));
+	}
+
+	private static List<ActiveRouting> routings(RestClient.Builder builder) {
+		List<ActiveRouting> routings = new ArrayList<>();
+		builder.requestInterceptors((interceptors) -> interceptors.stream()
+			.filter(ActiveRouting.class::isInstance)
+			.map(ActiveRouting.class::cast)
+			.forEach(routings::add));
+		return routings;
 	}
 
 	@Test
@@ -87,12 +117,10 @@ class SpringCloudRoutingTests {
 					(instance) -> instance.getMetadata().get("state"),
 					(instance) -> instance.getMetadata().get("serverId"))
 			.containsExactly(
-					org.assertj.core.groups.Tuple.tuple("rootCoord-" + CoordinatorPair.serverId(this.pair.first),
-							"127.0.0.1", this.pair.firstWeb.port(), "ACTIVE",
-							CoordinatorPair.serverId(this.pair.first)),
-					org.assertj.core.groups.Tuple.tuple("rootCoord-" + CoordinatorPair.serverId(this.pair.second),
-							"127.0.0.1", this.pair.secondWeb.port(), "STANDBY",
-							CoordinatorPair.serverId(this.pair.second)));
+					tuple("rootCoord-" + CoordinatorPair.serverId(this.pair.first), "127.0.0.1",
+							this.pair.firstWeb.port(), "ACTIVE", CoordinatorPair.serverId(this.pair.first)),
+					tuple("rootCoord-" + CoordinatorPair.serverId(this.pair.second), "127.0.0.1",
+							this.pair.secondWeb.port(), "STANDBY", CoordinatorPair.serverId(this.pair.second)));
 		assertThat(this.client.getBean(DiscoveryClient.class).getServices()).contains(ROOT);
 		assertThat(discovery.getInstances("queryCoord")).isEmpty();
 	}

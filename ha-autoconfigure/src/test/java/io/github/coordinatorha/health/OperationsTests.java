@@ -223,7 +223,7 @@ class OperationsTests {
 		assertThat(endpoint.handOver("dataCoord", null, null).outcome()).isEqualTo(Handover.Outcome.HA_DISABLED);
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
 			.isThrownBy(() -> endpoint.handOver("rootCoord", "rootCoord", null))
-			.withMessage("The role goes in the path only (POST /actuator/activestandby/rootCoord), but the body"
+			.withMessage("The role goes in the path only (POST /actuator/activestandby/rootCoord), but the request"
 					+ " also names role 'rootCoord'; send {\"serverId\": N} or an empty body");
 		assertThat(isActive(second)).isTrue();
 	}

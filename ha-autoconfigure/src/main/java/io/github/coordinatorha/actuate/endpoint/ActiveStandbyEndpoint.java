@@ -59,10 +59,10 @@ public class ActiveStandbyEndpoint {
 	/**
 	 * Hands the role over to a standby if this node is active and a standby exists: to
 	 * the one named by {@code serverId} (the JSON body {@code {"serverId": 3}}), or to
-	 * the best one under the role's successor policy. The role is named by the path only:
-	 * Spring Boot lets a body's keys stand for an operation's arguments, so the path's
-	 * selector has a name of its own here, and a body that names a {@code role} is
-	 * refused rather than obeyed.
+	 * the best one under the role's successor policy. The role is named by the path only.
+	 * Spring Boot lets a body's and a query's keys stand for an operation's arguments,
+	 * over the path's, so a body that names a {@code role} is refused, and so, over
+	 * Spring MVC, is one whose keys replaced the path's role.
 	 * @param selected the role's name, from the path
 	 * @param role a role named in the body: refused when present
 	 * @param serverId the server ID of the standby to hand the role to, or {@code null}
@@ -71,9 +71,11 @@ public class ActiveStandbyEndpoint {
 	 */
 	@WriteOperation
 	public Handover handOver(@Selector String selected, @Nullable String role, @Nullable Long serverId) {
-		if (role != null) {
-			String message = "The role goes in the path only (POST /actuator/activestandby/" + selected
-					+ "), but the body also names role '" + role + "'; send {\"serverId\": N} or an empty body";
+		String inPath = PathSelector.current("selected").orElse(selected);
+		if (role != null || !inPath.equals(selected)) {
+			String message = "The role goes in the path only (POST /actuator/activestandby/" + inPath
+					+ "), but the request also names role '" + ((role != null) ? role : selected)
+					+ "'; send {\"serverId\": N} or an empty body";
 			throw new InvalidEndpointRequestException(message, message);
 		}
 		return knownRole(

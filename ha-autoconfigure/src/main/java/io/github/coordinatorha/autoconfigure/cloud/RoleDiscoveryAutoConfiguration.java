@@ -1,6 +1,8 @@
 package io.github.coordinatorha.autoconfigure.cloud;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 
 import io.github.coordinatorha.autoconfigure.ActiveStandbyAutoConfiguration;
 import io.github.coordinatorha.autoconfigure.DirectoryRoles;
@@ -12,21 +14,25 @@ import org.springframework.beans.factory.support.BeanDefinitionBuilder;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.cloud.client.ConditionalOnBlockingDiscoveryEnabled;
+import org.springframework.cloud.client.ConditionalOnDiscoveryEnabled;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClientSpecification;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
-import org.springframework.context.annotation.Import;
 
 /**
  * Spring Cloud on the role directory, when Spring Cloud Commons is on the classpath: a
  * {@link RoleDiscoveryClient}, and with Spring Cloud LoadBalancer, a load balancer per
- * role of {@code ha.directory.roles} that picks only the role's active.
+ * role of {@code ha.directory.roles} that picks only the role's active, which
+ * {@code @LoadBalanced} RestClient builders then use to resolve a role's name.
  *
  * @since 0.3.0
  */
@@ -34,15 +40,28 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnClass(DiscoveryClient.class)
 public final class RoleDiscoveryAutoConfiguration {
 
-	@Bean
-	RoleDiscoveryClient haRoleDiscoveryClient(RoleDirectory directory) {
-		return new RoleDiscoveryClient(directory);
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnDiscoveryEnabled
+	@ConditionalOnBlockingDiscoveryEnabled
+	static class DiscoveryConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RoleDiscoveryClient haRoleDiscoveryClient(RoleDirectory directory) {
+			return new RoleDiscoveryClient(directory);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ ServiceInstanceListSupplier.class, LoadBalancerClientSpecification.class })
 	@Import(RoleLoadBalancers.class)
 	static class LoadBalancerConfiguration {
+
+		@Bean
+		static LoadBalancedRouting haLoadBalancedRouting() {
+			return new LoadBalancedRouting();
+		}
 
 	}
 
@@ -63,8 +82,7 @@ public final class RoleDiscoveryAutoConfiguration {
 		@Override
 		public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
 			for (String role : this.roles) {
-				for (String name : new java.util.LinkedHashSet<>(
-						List.of(role, role.toLowerCase(java.util.Locale.ROOT)))) {
+				for (String name : new LinkedHashSet<>(List.of(role, role.toLowerCase(Locale.ROOT)))) {
 					registry.registerBeanDefinition(name + ".haLoadBalancerClientSpecification",
 							BeanDefinitionBuilder.genericBeanDefinition(LoadBalancerClientSpecification.class)
 								.addConstructorArgValue(name)

@@ -52,10 +52,9 @@ class AllocationProxyController {
 
 	private ResponseEntity<?> forward(String path, int count) {
 		try {
-			// Safe to send twice: an allocation whose answer was lost only leaves a gap
-			// in
-			// the IDs or timestamps, never a repeat, so a call cut off by a crash of the
-			// active is sent again to its successor.
+			// Safe to send twice: an allocation whose answer was lost only leaves a
+			// gap in the IDs or timestamps, never a repeat, so a call cut off by a
+			// crash of the active is sent again to its successor.
 			return this.rootCoord.post()
 				.uri(path + "?count={count}", count)
 				.attributes(ActiveRouting.idempotent())

@@ -11,7 +11,8 @@ import org.springframework.web.client.RestClient;
  * LoadBalancer resolves {@code http://rootCoord} to the active node the role directory
  * names; Boot's configurer gives it the configured HTTP client and timeouts
  * ({@code spring.http.clients.*}) and coordinator-ha's routing, which waits for an active
- * and retries once after a standby's refusal or a refused connection.
+ * and sends a call again after a standby's refusal or a refused connection (and, since
+ * allocations are marked idempotent, after a call cut off by a crash).
  */
 @Configuration(proxyBeanMethods = false)
 class RootCoordClientConfiguration {

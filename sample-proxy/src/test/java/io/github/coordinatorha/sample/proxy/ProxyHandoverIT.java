@@ -12,8 +12,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -36,15 +38,31 @@ import static org.awaitility.Awaitility.await;
 /**
  * The proxy and two sample-rootcoord processes from their executable jars against a real
  * etcd, with a client calling the proxy all along: the active RootCoord is handed over
- * gracefully ({@code proxy.handovers} times, 10 by default), then killed with SIGKILL
- * ({@code proxy.crashes} times, 3 by default), each time replaced by a fresh standby. It
- * prints the client's view, the lines starting {@code proxy:}.
+ * gracefully through its endpoint ({@code proxy.handovers} times, 10 by default) and by
+ * SIGTERM ({@code proxy.stops} times, once by default), then killed with SIGKILL
+ * ({@code proxy.crashes} times, 3 by default); a stopped or killed node is replaced by a
+ * fresh standby. It prints the client's view, the lines starting {@code proxy:}, the
+ * stops counted with the graceful handovers.
  */
 class ProxyHandoverIT {
 
 	private static final int HANDOVERS = Integer.getInteger("proxy.handovers", 10);
 
 	private static final int CRASHES = Integer.getInteger("proxy.crashes", 3);
+
+	/**
+	 * Graceful stops (SIGTERM) of the active, after the handovers and before the crashes.
+	 */
+	private static final int STOPS = Integer.getInteger("proxy.stops", 1);
+
+	/** The RootCoords' session TTL. */
+	private static final Duration TTL = Duration.ofSeconds(2);
+
+	/**
+	 * How long after a kill the client may wait for its first answer at most: about one
+	 * TTL, with room for a loaded machine.
+	 */
+	private static final Duration CRASH_BOUND = TTL.plusSeconds(3);
 
 	/**
 	 * Options of every JVM the test starts. By default C1 only and the serial collector:
@@ -99,7 +117,7 @@ class ProxyHandoverIT {
 	}
 
 	@Test
-	void callsThroughTheProxyRideThroughHandoversAndCrashesAndNeverReachAStandby(TestInfo test) {
+	void callsThroughTheProxyRideThroughHandoversStopsAndCrashesAndOnlyTheActiveServesThem(TestInfo test) {
 		this.logs = Path.of("target", "node-logs", getClass().getSimpleName(), test.getTestMethod().get().getName());
 		List<RootCoord> nodes = new ArrayList<>(List.of(startRootCoord("rootcoord-1"), startRootCoord("rootcoord-2")));
 		List<RootCoord> started = new ArrayList<>(nodes);
@@ -122,6 +140,20 @@ class ProxyHandoverIT {
 				handovers.add(new Disruption(from, System.nanoTime()));
 				active = next;
 			}
+			for (int i = 0; i < STOPS; i++) {
+				awaitAnswers(client);
+				RootCoord stopped = active;
+				long from = System.nanoTime();
+				CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> stopped.process().terminate());
+				nodes.remove(stopped);
+				active = awaitActive(nodes, (node) -> true, TAKEOVER);
+				handovers.add(new Disruption(from, System.nanoTime()));
+				assertThat(exit.join()).as("exit code after SIGTERM").isZero();
+				RootCoord fresh = startRootCoord("rootcoord-" + (started.size() + 1));
+				nodes.add(fresh);
+				started.add(fresh);
+				awaitStandby(fresh);
+			}
 			for (int i = 0; i < CRASHES; i++) {
 				awaitAnswers(client);
 				RootCoord killed = active;
@@ -131,7 +163,7 @@ class ProxyHandoverIT {
 				active = awaitActive(nodes, (node) -> true, TAKEOVER);
 				crashes.add(new Disruption(from, System.nanoTime()));
 				if (i < CRASHES - 1) {
-					RootCoord fresh = startRootCoord("rootcoord-" + (3 + i));
+					RootCoord fresh = startRootCoord("rootcoord-" + (started.size() + 1));
 					nodes.add(fresh);
 					started.add(fresh);
 					awaitStandby(fresh);
@@ -163,14 +195,46 @@ class ProxyHandoverIT {
 				assertThat(call.status()).isIn(502, 503, 504);
 				assertThat(call.failure()).contains("\"title\":").contains("\"role\":\"rootCoord\"");
 			});
+		assertThat(crashWindows).as("from each kill to the client's first answer after it, at most " + CRASH_BOUND)
+			.allMatch((window) -> window.to() - SLACK.toNanos() - window.from() <= CRASH_BOUND.toNanos());
 		assertThat(answered).extracting(Call::first).as("allocated IDs").doesNotHaveDuplicates();
+		assertThat(laterButLower(answered, Call::first))
+			.as("answers to calls sent after another was answered,"
+					+ " with a lower ID than that one (a deposed active serving)")
+			.isEmpty();
+		assertThat(laterButLower(answered, Call::term))
+			.as("answers to calls sent after another was answered," + " in an older term than that one")
+			.isEmpty();
 		assertThat(answered.stream().sorted(Comparator.comparingLong(Call::first)).map(Call::term).toList())
 			.as("terms of the answers, by ID")
 			.isSorted();
 		assertThat(answered).extracting(Call::term)
 			.as("terms of the answers: each one a term in which a RootCoord was ACTIVE, " + this.activeTerms)
 			.isSubsetOf(this.activeTerms);
-		assertThat(answered).hasSizeGreaterThan((HANDOVERS + CRASHES + 1) * ANSWERS_BETWEEN);
+		assertThat(answered).hasSizeGreaterThan((HANDOVERS + STOPS + CRASHES + 1) * ANSWERS_BETWEEN);
+	}
+
+	/**
+	 * The answers to calls sent after another call was answered whose value they are
+	 * lower than: none, when only the active serves and its IDs and terms only grow. One
+	 * pass over the calls by start time, against the highest value of those that ended
+	 * before.
+	 */
+	private static List<Call> laterButLower(List<Call> answered, ToLongFunction<Call> value) {
+		List<Call> byEnd = answered.stream().sorted(Comparator.comparingLong(Call::end)).toList();
+		List<Call> byStart = answered.stream().sorted(Comparator.comparingLong(Call::start)).toList();
+		List<Call> lower = new ArrayList<>();
+		long highestEnded = Long.MIN_VALUE;
+		int ended = 0;
+		for (Call call : byStart) {
+			while (ended < byEnd.size() && byEnd.get(ended).end() < call.start()) {
+				highestEnded = Math.max(highestEnded, value.applyAsLong(byEnd.get(ended++)));
+			}
+			if (value.applyAsLong(call) < highestEnded) {
+				lower.add(call);
+			}
+		}
+		return lower;
 	}
 
 	private RootCoord startRootCoord(String name) {

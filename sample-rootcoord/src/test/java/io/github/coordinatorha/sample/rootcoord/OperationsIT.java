@@ -99,9 +99,12 @@ class OperationsIT {
 		// Spring Boot lets a body's keys stand for the operation's arguments: a body that
 		// names a role is refused, whichever role it names (unrefused, the second would
 		// hand the role to serverId 2)
-		for (String body : List.of("{\"role\":\"queryCoord\"}", "{\"role\":\"rootCoord\",\"serverId\":2}")) {
+		for (String body : List.of("{\"role\":\"queryCoord\"}", "{\"role\":\"rootCoord\",\"serverId\":2}",
+				"{\"selected\":\"queryCoord\"}")) {
 			assertThat(Http.postJson(third, HANDOVER, body).statusCode()).as(body).isEqualTo(400);
 		}
+		// ...and so do a query's, which name the path's selector as any argument
+		assertThat(Http.postJson(third, HANDOVER + "?selected=queryCoord", "").statusCode()).isEqualTo(400);
 		assertThat(Http.get(third, "/actuator/activestandby/rootCord").statusCode()).isEqualTo(400);
 		assertThat(state(third)).isEqualTo("ACTIVE");
 	}
