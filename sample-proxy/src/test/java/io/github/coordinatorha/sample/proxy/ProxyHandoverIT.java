@@ -127,6 +127,7 @@ class ProxyHandoverIT {
 		await().atMost(STARTUP).ignoreExceptions().until(() -> post(proxy, "/api/v1/ids?count=1").statusCode() == 200);
 
 		List<Disruption> handovers = new ArrayList<>();
+		List<Disruption> stops = new ArrayList<>();
 		List<Disruption> crashes = new ArrayList<>();
 		List<Call> calls;
 		try (ClientLoop client = ClientLoop.start(proxy, 2, Duration.ofSeconds(5))) {
@@ -147,8 +148,8 @@ class ProxyHandoverIT {
 				CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> stopped.process().terminate());
 				nodes.remove(stopped);
 				active = awaitActive(nodes, (node) -> true, TAKEOVER);
-				handovers.add(new Disruption(from, System.nanoTime()));
-				assertThat(exit.join()).as("exit code after SIGTERM").isZero();
+				stops.add(new Disruption(from, System.nanoTime()));
+				assertThat(exit.join()).as("exit code after SIGTERM, once its shutdown hooks ran").isEqualTo(143);
 				RootCoord fresh = startRootCoord("rootcoord-" + (started.size() + 1));
 				nodes.add(fresh);
 				started.add(fresh);
@@ -178,8 +179,10 @@ class ProxyHandoverIT {
 		List<Call> answered = calls.stream().filter(Call::succeeded).toList();
 		List<Call> failed = calls.stream().filter((call) -> !call.succeeded()).toList();
 		List<Window> crashWindows = crashes.stream().map((crash) -> crash.window(answered)).toList();
-		System.out.println(ClientView.of(handovers, crashes, crashWindows, answered, failed, calls.size()));
-		String failures = ClientView.failures(handovers, crashes, failed);
+		System.out.println(ClientView.of(handovers, stops, crashes, crashWindows, answered, failed, calls.size()));
+		List<Disruption> graceful = new ArrayList<>(handovers);
+		graceful.addAll(stops);
+		String failures = ClientView.failures(graceful, crashes, failed);
 		System.out.println("Failed calls:" + (failures.isEmpty() ? " none" : failures));
 
 		long firstKill = crashes.isEmpty() ? Long.MAX_VALUE : crashes.get(0).from();
@@ -449,17 +452,19 @@ class ProxyHandoverIT {
 		private ClientView() {
 		}
 
-		static String of(List<Disruption> handovers, List<Disruption> crashes, List<Window> crashWindows,
-				List<Call> answered, List<Call> failed, int calls) {
+		static String of(List<Disruption> handovers, List<Disruption> stops, List<Disruption> crashes,
+				List<Window> crashWindows, List<Call> answered, List<Call> failed, int calls) {
 			long[] ends = answered.stream().mapToLong(Call::end).sorted().toArray();
-			List<Window> handoverWindows = handovers.stream()
-				.map((handover) -> new Window(handover.from(), handover.to()))
-				.toList();
-			return "proxy: " + handovers.size() + " graceful handovers: "
-					+ line(handovers, handoverWindows, ends, failed) + "\nproxy: " + crashes.size()
-					+ " crashes (SIGKILL of the active, session TTL 2 s): " + line(crashes, crashWindows, ends, failed)
-					+ "; " + calls + " calls from 2 client threads, " + answered.size() + " answered, " + failed.size()
-					+ " failed";
+			return "proxy: " + handovers.size() + " graceful handovers (the endpoint): "
+					+ line(handovers, windows(handovers), ends, failed) + "\nproxy: " + stops.size()
+					+ " graceful stops (SIGTERM of the active): " + line(stops, windows(stops), ends, failed)
+					+ "\nproxy: " + crashes.size() + " crashes (SIGKILL of the active, session TTL 2 s): "
+					+ line(crashes, crashWindows, ends, failed) + "; " + calls + " calls from 2 client threads, "
+					+ answered.size() + " answered, " + failed.size() + " failed";
+		}
+
+		private static List<Window> windows(List<Disruption> disruptions) {
+			return disruptions.stream().map((disruption) -> new Window(disruption.from(), disruption.to())).toList();
 		}
 
 		/**
