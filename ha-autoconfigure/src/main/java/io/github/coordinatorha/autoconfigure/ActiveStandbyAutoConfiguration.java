@@ -101,6 +101,7 @@ public final class ActiveStandbyAutoConfiguration {
 	EtcdRoleDirectory haRoleDirectory(ActiveStandbyProperties properties, ObjectProvider<Client> client,
 			EtcdConnectionDetails connectionDetails, ApplicationEventPublisher publisher) {
 		List<String> roles = DirectoryRoles.of(properties);
+		DirectoryRoles.awaitActive(properties);
 		ActiveStandbyProperties.Etcd etcd = properties.getEtcd();
 		return new EtcdRoleDirectory(roles.isEmpty() ? null : client.getObject(), etcd.getRootPath(),
 				etcd.getMetaSubPath(), etcd.getRequestTimeout(), String.join(",", connectionDetails.getEndpoints()),

@@ -55,7 +55,7 @@ public final class DirectoryRoles {
 		Duration awaitActive = properties.getDirectory().getAwaitActive();
 		if (awaitActive.isNegative()) {
 			throw new InvalidHaConfigurationException("ha.directory.await-active",
-					"is " + awaitActive + ", a negative wait",
+					"is " + awaitActive.toMillis() + " ms, a negative wait",
 					"Set it to how long a call may wait for a role's active, longer than the role's session TTL: 15s by default");
 		}
 		return awaitActive;

@@ -198,7 +198,9 @@ public final class ActiveRouting implements ClientHttpRequestInterceptor {
 			uri.host(role);
 		}
 		URI routed = uri.build(true).toUri();
-		if (routed.equals(request.getURI())) {
+		// by their text: URI.equals ignores the host's case, which the load balancer does
+		// not
+		if (routed.toString().equals(request.getURI().toString())) {
 			return request;
 		}
 		return new HttpRequestWrapper(request) {

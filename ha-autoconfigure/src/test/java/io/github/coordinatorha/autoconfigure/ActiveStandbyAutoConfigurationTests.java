@@ -118,6 +118,16 @@ class ActiveStandbyAutoConfigurationTests {
 	}
 
 	@Test
+	void runWithANegativeDirectoryWaitFailsNamingThePropertyEvenWithoutARestClient() {
+		this.contextRunner.withPropertyValues("ha.directory.roles=rootCoord", "ha.directory.await-active=-5s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidHaConfigurationException.class)
+				.hasMessageContaining("ha.directory.await-active")
+				.hasMessageContaining("is -5000 ms, a negative wait"));
+	}
+
+	@Test
 	void runWithADirectoryRoleNamedTwiceFailsNamingTheProperty() {
 		this.contextRunner.withPropertyValues("ha.directory.roles=rootCoord,rootcoord")
 			.run((context) -> assertThat(context).getFailure()

@@ -108,6 +108,8 @@ class RoleFollowerTests {
 		etcd.answers.add(CompletableFuture.completedFuture(range(30, active(9, 29))));
 		RoleFollower follower = follower(etcd);
 		assertThat(follower.await((active) -> true, Duration.ofSeconds(5))).map(ActiveMember::serverId).hasValue(9L);
+		// the watch starts just after the view is published
+		await().atMost(Duration.ofSeconds(5)).until(() -> !etcd.watchedFrom.isEmpty());
 		assertThat(etcd.reads.get()).isEqualTo(3);
 		assertThat(etcd.watchedFrom).containsExactly(31L);
 	}

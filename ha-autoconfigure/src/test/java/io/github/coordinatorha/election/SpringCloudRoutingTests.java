@@ -22,6 +22,7 @@ import org.springframework.boot.restclient.autoconfigure.RestClientBuilderConfig
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.client.RestClient;
@@ -83,6 +84,9 @@ class SpringCloudRoutingTests {
 		assertThat(client.get().uri("http://ROOTCOORD/who").retrieve().body(String.class))
 			.isEqualTo(CoordinatorPair.serverId(this.pair.second));
 		assertThat(this.pair.firstWeb.received()).as("calls the old active got after the handover").isEqualTo(refused);
+		// every spelling reached the role's own load balancer, none Spring Cloud's
+		// default
+		assertThat(this.client.getBean(LoadBalancerClientFactory.class).getContextNames()).containsExactly(ROOT);
 	}
 
 	@Test
