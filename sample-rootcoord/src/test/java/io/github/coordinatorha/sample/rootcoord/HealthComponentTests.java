@@ -1,5 +1,8 @@
 package io.github.coordinatorha.sample.rootcoord;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -18,10 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HealthComponentTests {
 
 	private static ConfigurableApplicationContext start(String... properties) {
-		return new SpringApplicationBuilder(SampleRootCoordApplication.class)
-			.properties("server.port=0", "server.address=127.0.0.1", "ha.etcd.endpoints=http://127.0.0.1:1")
-			.properties(properties)
-			.run();
+		// command-line arguments: they win over the sample's application.yaml, whose
+		// fixed
+		// port 53100 lies in the range the kernel hands out to other sockets
+		List<String> arguments = new ArrayList<>(
+				List.of("--server.port=0", "--server.address=127.0.0.1", "--ha.etcd.endpoints=http://127.0.0.1:1"));
+		Arrays.stream(properties).map((property) -> "--" + property).forEach(arguments::add);
+		return new SpringApplicationBuilder(SampleRootCoordApplication.class).run(arguments.toArray(String[]::new));
 	}
 
 	@SuppressWarnings("unchecked")
