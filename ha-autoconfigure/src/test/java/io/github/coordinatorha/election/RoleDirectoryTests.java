@@ -79,6 +79,8 @@ class RoleDirectoryTests {
 		assertThat(first.activeStandby().handOver(ROOT).isHandedOver()).isTrue();
 		ActiveMember secondTerm = directory.awaitNewActive(firstTerm, Duration.ofSeconds(10)).orElseThrow();
 		assertThat(secondTerm.serverId()).isEqualTo(second.serverId(ROOT));
+		// the observer may see the handover before the successor's own watch does
+		await().atMost(Duration.ofSeconds(10)).until(() -> second.isActive(ROOT));
 		assertThat(secondTerm.term()).isEqualTo(second.activeStandby().fencingToken(ROOT).revision());
 
 		second.close();
