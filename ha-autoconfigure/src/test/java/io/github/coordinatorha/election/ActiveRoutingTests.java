@@ -111,7 +111,9 @@ class ActiveRoutingTests {
 		assertThat(call).isNotDone();
 		assertThat(this.first.activeStandby().handOver(ROOT).isHandedOver()).isTrue();
 		assertThat(call.join()).isEqualTo(serverId(this.second));
-		assertThat(this.secondWeb.received()).isEqualTo(1);
+		assertThat(this.secondWeb.received())
+			.as("calls the successor got (it may refuse until its own watch shows it active)")
+			.isPositive();
 	}
 
 	@Test

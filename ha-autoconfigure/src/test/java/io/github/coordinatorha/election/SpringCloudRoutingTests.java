@@ -77,7 +77,9 @@ class SpringCloudRoutingTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.pair.firstWeb.received() >= 2);
 		assertThat(this.pair.first.activeStandby().handOver(ROOT).isHandedOver()).isTrue();
 		assertThat(call.join()).isEqualTo(CoordinatorPair.serverId(this.pair.second));
-		assertThat(this.pair.secondWeb.received()).isEqualTo(1);
+		assertThat(this.pair.secondWeb.received())
+			.as("calls the successor got (it may refuse until its own watch shows it active)")
+			.isPositive();
 		int refused = this.pair.firstWeb.received();
 		assertThat(client.get().uri("http://rootcoord/who").retrieve().body(String.class))
 			.isEqualTo(CoordinatorPair.serverId(this.pair.second));
