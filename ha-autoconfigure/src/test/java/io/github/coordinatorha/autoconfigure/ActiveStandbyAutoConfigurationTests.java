@@ -108,32 +108,33 @@ class ActiveStandbyAutoConfigurationTests {
 
 	@Test
 	void runWithADirectoryRoleThatIsNoRoleNameFailsNamingTheProperty() {
-		this.contextRunner.withPropertyValues("ha.directory.roles=rootCoord,root-coord")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.isInstanceOf(InvalidHaConfigurationException.class)
-				.hasMessageContaining("ha.directory.roles")
-				.hasMessageContaining("names 'root-coord', which is not a role name")
-				.hasMessageContaining("ha.directory.roles=rootCoord,queryCoord"));
+		assertStartupFails(List.of("ha.directory.roles=rootCoord,root-coord"), "ha.directory.roles",
+				"names 'root-coord', which is not a role name", "ha.directory.roles=rootCoord,queryCoord");
 	}
 
 	@Test
 	void runWithANegativeDirectoryWaitFailsNamingThePropertyEvenWithoutARestClient() {
-		this.contextRunner.withPropertyValues("ha.directory.roles=rootCoord", "ha.directory.await-active=-5s")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.isInstanceOf(InvalidHaConfigurationException.class)
-				.hasMessageContaining("ha.directory.await-active")
-				.hasMessageContaining("is -5000 ms, a negative wait"));
+		assertStartupFails(List.of("ha.directory.roles=rootCoord", "ha.directory.await-active=-5s"),
+				"ha.directory.await-active", "is -5000 ms, a negative wait");
 	}
 
 	@Test
 	void runWithADirectoryRoleNamedTwiceFailsNamingTheProperty() {
-		this.contextRunner.withPropertyValues("ha.directory.roles=rootCoord,rootcoord")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.isInstanceOf(InvalidHaConfigurationException.class)
-				.hasMessageContaining("names the role 'rootcoord' twice"));
+		assertStartupFails(List.of("ha.directory.roles=rootCoord,rootcoord"), "ha.directory.roles",
+				"names the role 'rootcoord' twice");
+	}
+
+	/**
+	 * Asserts that the context fails to start with an
+	 * {@link InvalidHaConfigurationException} whose message holds every part.
+	 */
+	private void assertStartupFails(List<String> properties, String... messageParts) {
+		this.contextRunner.withPropertyValues(properties.toArray(String[]::new)).run((context) -> {
+			assertThat(context).getFailure().rootCause().isInstanceOf(InvalidHaConfigurationException.class);
+			for (String part : messageParts) {
+				assertThat(context).getFailure().rootCause().hasMessageContaining(part);
+			}
+		});
 	}
 
 	@Test
@@ -145,12 +146,8 @@ class ActiveStandbyAutoConfigurationTests {
 
 	@Test
 	void runWithMalformedEndpointFailsNamingTheProperty() {
-		this.contextRunner.withPropertyValues("rootCoord.activeStandby.enabled=true", "ha.etcd.endpoints=etcd:2379")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.isInstanceOf(InvalidHaConfigurationException.class)
-				.hasMessageContaining("ha.etcd.endpoints")
-				.hasMessageContaining("http://host:port"));
+		assertStartupFails(List.of("rootCoord.activeStandby.enabled=true", "ha.etcd.endpoints=etcd:2379"),
+				"ha.etcd.endpoints", "http://host:port");
 	}
 
 	@Test

@@ -52,12 +52,21 @@ class RoleFollowerTests {
 		return follower;
 	}
 
-	@Test
-	void aWatchCompactedAwayIsFollowedByAReadAndAWatchFromItsRevision() throws Exception {
+	/**
+	 * An etcd whose first read names serverId 7 at revision 10, whose first watch is
+	 * compacted away at once, and whose second read names serverId 8 at revision 20.
+	 */
+	private ScriptedEtcd compactedAfterTheFirstRead() {
 		ScriptedEtcd etcd = new ScriptedEtcd();
 		etcd.answers.add(CompletableFuture.completedFuture(range(10, active(7, 9))));
 		etcd.answers.add(CompletableFuture.completedFuture(range(20, active(8, 19))));
 		etcd.endFirstWatch = new EtcdFailure(EtcdFailure.Kind.COMPACTED, "required revision has been compacted");
+		return etcd;
+	}
+
+	@Test
+	void aWatchCompactedAwayIsFollowedByAReadAndAWatchFromItsRevision() throws Exception {
+		ScriptedEtcd etcd = compactedAfterTheFirstRead();
 		RoleFollower follower = follower(etcd);
 		await().atMost(Duration.ofSeconds(5)).until(() -> etcd.watchedFrom.size() == 2);
 		assertThat(etcd.reads.get()).isEqualTo(2);
@@ -68,10 +77,7 @@ class RoleFollowerTests {
 
 	@Test
 	void eventsOfAWatchThatEndedAreIgnoredAfterTheReadThatFollows() throws Exception {
-		ScriptedEtcd etcd = new ScriptedEtcd();
-		etcd.answers.add(CompletableFuture.completedFuture(range(10, active(7, 9))));
-		etcd.answers.add(CompletableFuture.completedFuture(range(20, active(8, 19))));
-		etcd.endFirstWatch = new EtcdFailure(EtcdFailure.Kind.COMPACTED, "required revision has been compacted");
+		ScriptedEtcd etcd = compactedAfterTheFirstRead();
 		RoleFollower follower = follower(etcd);
 		await().atMost(Duration.ofSeconds(5)).until(() -> etcd.listeners.size() == 2);
 		assertThat(follower.await((active) -> active.serverId() == 8, Duration.ofSeconds(5))).isPresent();
